@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make grade` (grade examples/submissions into reports/)
+# and `make test` (the whole test suite). Both create the virtual environment when missing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install grade test bench lint release clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+grade: $(STAMP)
+	$(BIN)/grader grade examples/submissions -o reports
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check grader tests hidden_tests reference assignments benchmarks
+
+release: $(STAMP)
+	$(BIN)/grader release -o dist/student-kit
+
+clean:
+	rm -rf $(VENV) reports dist .pytest_cache .hypothesis

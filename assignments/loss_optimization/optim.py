@@ -1,0 +1,19 @@
+"""Gradient-descent update rules: what you implement."""
+
+
+def sgd_step(W, dW, learning_rate):
+    """
+    One step of vanilla (mini-batch) stochastic gradient descent.
+
+    Inputs:
+    - W: A numpy array of weights, any shape, e.g. (D, C).
+    - dW: A numpy array of the same shape as W: the gradient of the loss
+      with respect to W.
+    - learning_rate: (float) step size, learning_rate >= 0.
+
+    Returns:
+    - next_W: a new numpy array of the same shape as W, equal to
+      W - learning_rate * dW. W and dW are not modified.
+    """
+    # TODO: Return W - learning_rate * dW as a new array; do not modify W.
+    raise NotImplementedError("sgd_step is not implemented yet")

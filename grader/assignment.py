@@ -1,0 +1,104 @@
+"""Load an assignment's manifest (assignments/<name>/assignment.toml) and locate its folders."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The repository root (parent of the grader package): default home of assignments/, reference/, hidden_tests/.
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ManifestError(ValueError):
+    """The manifest is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-submission worker limits; seconds, megabytes and kilobytes as named."""
+
+    call_timeout_s: float = 20.0
+    submission_timeout_s: float = 300.0
+    cpu_s: int = 240
+    memory_mb: int = 2048
+    output_kb: int = 256
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One graded function: its name, the file it lives in, and its points."""
+
+    name: str
+    file: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An assignment as the grader sees it: manifest data plus the folders it lives in."""
+
+    name: str
+    title: str
+    seed: int
+    functions: tuple[FunctionSpec, ...]
+    limits: Limits
+    root: Path = field(default=DEFAULT_ROOT)
+
+    @property
+    def kit_dir(self) -> Path:
+        """What students receive: stubs, public tests, notebook."""
+        return self.root / "assignments" / self.name
+
+    @property
+    def reference_dir(self) -> Path:
+        """The instructor's solutions (never shown to a worker)."""
+        return self.root / "reference" / self.name
+
+    @property
+    def hidden_tests_dir(self) -> Path:
+        """The hidden property tests that decide grades."""
+        return self.root / "hidden_tests" / self.name
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The student files, in manifest order, without repeats."""
+        return tuple(dict.fromkeys(f.file for f in self.functions))
+
+    @property
+    def max_score(self) -> float:
+        return sum(f.points for f in self.functions)
+
+    def function(self, name: str) -> FunctionSpec:
+        for spec in self.functions:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"assignment {self.name!r} has no function {name!r}")
+
+
+def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_ROOT) -> Assignment:
+    """Read assignments/<name>/assignment.toml under root; raise ManifestError naming the problem."""
+    root = Path(root)
+    path = root / "assignments" / name / "assignment.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: no such manifest (is {name!r} an assignment under {root}?)") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        functions = tuple(
+            FunctionSpec(name=fn, file=str(spec["file"]), points=float(spec["points"]))
+            for fn, spec in data["functions"].items()
+        )
+        limits = Limits(**data.get("limits", {}))
+        return Assignment(
+            name=str(data.get("name", name)),
+            title=str(data.get("title", name)),
+            seed=int(data["seed"]),
+            functions=functions,
+            limits=limits,
+            root=root,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

@@ -1,0 +1,3 @@
+"""One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
+
+COMMANDS = []

@@ -1,0 +1,92 @@
+"""The result of grading one submission: the data every report is built from (contract).
+
+`SubmissionResult.to_json()` is what `OUT/results/<student>.json` holds: the Gradescope
+results.json schema (score, max_score, tests[], output, visibility) plus `student`,
+`functions`, `sandbox`, `seed` and a few grader fields. `from_json` reads it back, so
+merging shards and resuming a batch work from the files alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+#: Gradescope visibility values.
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+@dataclass
+class TestResult:
+    """One hidden test of one submission.
+
+    name: what the student reads (the property in words); nodeid: pytest id;
+    function: the graded function it belongs to; score/max_score in points;
+    status: "passed" or "failed"; output: the teaching message (property, smallest
+    failing input, expected vs got, hint); empty when passed.
+    """
+
+    name: str
+    nodeid: str
+    function: str
+    score: float
+    max_score: float
+    status: str
+    output: str = ""
+    hint: str = ""
+    falsifying_example: str = ""
+    visibility: str = "visible"
+    duration_s: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class FunctionScore:
+    """Points earned on one graded function."""
+
+    score: float
+    max_score: float
+
+
+@dataclass
+class SubmissionResult:
+    """Everything known about one graded submission.
+
+    error: a submission-level problem (unreadable zip, no functions found, grading
+    crashed) in plain words, or "" when grading ran; stdout: the worker's captured
+    output (capped); sandbox: the confinement level reached; content_hash: hash of
+    the submission's files and the suite, for resuming.
+    """
+
+    student: str
+    assignment: str
+    score: float
+    max_score: float
+    tests: list[TestResult] = field(default_factory=list)
+    functions: dict[str, FunctionScore] = field(default_factory=dict)
+    sandbox: str = ""
+    seed: int = 0
+    error: str = ""
+    stdout: str = ""
+    duration_s: float = 0.0
+    content_hash: str = ""
+    grader_version: str = ""
+
+    def to_json(self) -> dict:
+        """The results.json dict: Gradescope's schema plus our fields."""
+        data = asdict(self)
+        data["output"] = self.error or f"{self.score:g} / {self.max_score:g} points."
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SubmissionResult":
+        """Rebuild from `to_json()` output (ignores unknown keys such as `output`)."""
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        kwargs["tests"] = [
+            TestResult(**{k: v for k, v in t.items() if k in TestResult.__dataclass_fields__})
+            for t in data.get("tests", [])
+        ]
+        kwargs["functions"] = {k: FunctionScore(**v) for k, v in data.get("functions", {}).items()}
+        return cls(**kwargs)
