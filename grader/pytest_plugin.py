@@ -72,7 +72,11 @@ def failure_message(excinfo) -> tuple[str, str]:
 
 
 class ResultsRecorder:
-    """Collects one TestResult per test (from its `grade` marker) and writes them as JSON at the end."""
+    """Collects one TestResult per test (from its `grade` marker) and writes them as JSON at the end.
+
+    The file holds {"tests": [TestResult dicts], "sandbox": level reached, "stdout": the worker's
+    captured output, "error": a submission-level problem or ""}.
+    """
 
     def __init__(self, path: Path):
         self.path = path
@@ -107,7 +111,12 @@ class ResultsRecorder:
             )
 
     def pytest_sessionfinish(self, session):
-        data = [vars(r) for r in self.results.values()]
+        data = {
+            "tests": [vars(r) for r in self.results.values()],
+            "sandbox": "in-process (no isolation)",
+            "stdout": "",
+            "error": "",
+        }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 

@@ -1,0 +1,1 @@
+"""Running untrusted submission code: a confined worker process and the pipe protocol to it."""
