@@ -1,3 +1,5 @@
 """One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
 
-COMMANDS = []
+from grader.commands.release import release
+
+COMMANDS = [release]

@@ -1,0 +1,29 @@
+"""`grader release -o DIR`: write the student kit (stubs, helpers, public tests, notebook, CI files)."""
+
+from pathlib import Path
+
+import click
+
+from grader.assignment import ManifestError, load_assignment
+from grader.release import ReleaseError, release_kit
+
+
+@click.command("release")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="folder to write the kit into (a GitHub Classroom template repository)")
+@click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
+@click.option("--ci/--no-ci", default=True, show_default=True,
+              help="include the student CI files (.github/workflows, .gitlab-ci.yml)")
+@click.option("--force", is_flag=True, help="replace DIR even when it is not a previous release")
+def release(out_dir: Path, name: str, ci: bool, force: bool):
+    """Write the kit students receive into DIR: never the reference, hidden tests or grader code.
+
+    \b
+    grader release -o dist/student-kit
+    cd dist/student-kit && make test      # what a student runs
+    """
+    try:
+        kit = release_kit(load_assignment(name), out_dir, with_ci=ci, force=force)
+    except (ManifestError, ReleaseError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"released {name} to {kit.out_dir} ({len(kit.files)} files)")

@@ -1,0 +1,133 @@
+"""`grader release`: the student kit holds what students need and nothing private."""
+
+import ast
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import tomllib
+from click.testing import CliRunner
+
+from grader.assignment import DEFAULT_ROOT, load_assignment
+from grader.cli import main
+from grader.release import ReleaseError, release_kit
+
+NAME = "loss_optimization"
+
+
+def bodies_of(source: str) -> set[str]:
+    """ast dumps of every function body in source, docstrings dropped."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef):
+            body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            found.add(ast.dump(ast.Module(body=body, type_ignores=[])))
+    return found
+
+
+def released_sources(folder: Path) -> dict[str, str]:
+    """Python source of every .py file and every notebook's code cells in folder."""
+    sources = {}
+    for path in folder.rglob("*.py"):
+        sources[str(path.relative_to(folder))] = path.read_text(encoding="utf-8")
+    for path in folder.rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        sources[str(path.relative_to(folder))] = "\n".join(
+            line for line in "\n".join(code).splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+    return sources
+
+
+@pytest.fixture
+def fake_root(tmp_path):
+    """A copy of the repository's assignment, reference, hidden tests and CI templates to plant files in."""
+    root = tmp_path / "repo"
+    for part in ("assignments", "reference", "hidden_tests"):
+        shutil.copytree(DEFAULT_ROOT / part / NAME, root / part / NAME,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+    if (DEFAULT_ROOT / "ci_templates").is_dir():
+        shutil.copytree(DEFAULT_ROOT / "ci_templates", root / "ci_templates")
+    return root
+
+
+def test_release_has_the_kit_and_no_reference_body_or_hidden_test(tmp_path):
+    result = CliRunner().invoke(main, ["release", "-o", str(tmp_path / "kit")])
+    assert result.exit_code == 0, result.output
+    kit = tmp_path / "kit"
+    assignment = load_assignment(NAME)
+    for fn in assignment.functions:
+        assert fn.name in (kit / fn.file).read_text(encoding="utf-8")
+    assert (kit / "gradient_check.py").is_file() and (kit / "data_utils.py").is_file()
+
+    reference = set()
+    for path in assignment.reference_dir.rglob("*.py"):
+        reference |= bodies_of(path.read_text(encoding="utf-8"))
+    assert reference, "the reference has function bodies to compare with"
+    for rel, source in released_sources(kit).items():
+        assert not bodies_of(source) & reference, f"{rel} carries a reference function body"
+
+    hidden = {p.name for p in assignment.hidden_tests_dir.rglob("*")
+              if p.is_file() and p.name not in {"__init__.py", "conftest.py"}}
+    released = {p.name for p in kit.rglob("*") if p.is_file()}
+    assert not hidden & released
+    assert not any(p.name in {"__pycache__", ".hypothesis", ".pytest_cache"} for p in kit.rglob("*"))
+    assert not any(part in {"reference", "hidden_tests", "grader"} for p in kit.rglob("*")
+                   for part in p.relative_to(kit).parts)
+
+
+def test_manifest_loses_only_its_private_keys(tmp_path):
+    kit = release_kit(load_assignment(NAME), tmp_path / "kit").out_dir
+    original = tomllib.loads((DEFAULT_ROOT / "assignments" / NAME / "assignment.toml").read_text())
+    released = tomllib.loads((kit / "assignment.toml").read_text())
+    assert "seed" in original and "seed" not in released
+    assert released == {k: v for k, v in original.items() if k != "seed"}
+
+
+@pytest.mark.parametrize("plant", ["reference_in_stub", "reference_in_notebook", "hidden_test"])
+def test_release_refuses_private_material_and_writes_nothing(fake_root, tmp_path, plant):
+    kit_dir = fake_root / "assignments" / NAME
+    if plant == "reference_in_stub":
+        shutil.copy(fake_root / "reference" / NAME / "softmax.py", kit_dir / "softmax.py")
+    elif plant == "reference_in_notebook":
+        nb = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_code_cell("%matplotlib inline"),
+            nbformat.v4.new_code_cell((fake_root / "reference" / NAME / "optim.py").read_text()),
+        ])
+        nbformat.write(nb, kit_dir / "solutions.ipynb")
+    else:
+        hidden = fake_root / "hidden_tests" / NAME / "test_secret_properties.py"
+        hidden.write_text("def test_secret():\n    assert 1 + 1 == 2\n")
+        (kit_dir / "tests").mkdir(exist_ok=True)
+        shutil.copy(hidden, kit_dir / "tests" / hidden.name)
+    with pytest.raises(ReleaseError, match="private material"):
+        release_kit(load_assignment(NAME, fake_root), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_caches_and_notebook_source_are_left_out(fake_root, tmp_path):
+    kit_dir = fake_root / "assignments" / NAME
+    for junk in ("__pycache__/linear_svm.cpython-311.pyc", ".hypothesis/examples/x", "notebook/walkthrough.py",
+                 ".pytest_cache/v/x"):
+        (kit_dir / junk).parent.mkdir(parents=True, exist_ok=True)
+        (kit_dir / junk).write_text("x")
+    kit = release_kit(load_assignment(NAME, fake_root), tmp_path / "out")
+    assert not any(f.startswith(("__pycache__", ".hypothesis", "notebook/", ".pytest_cache")) for f in kit.files)
+    assert "linear_svm.py" in kit.files
+
+
+def test_release_replaces_a_previous_release_but_not_other_folders(tmp_path):
+    assignment = load_assignment(NAME)
+    out = tmp_path / "kit"
+    release_kit(assignment, out)
+    (out / "stale.txt").write_text("left from an old release")
+    release_kit(assignment, out)
+    assert not (out / "stale.txt").exists()
+
+    other = tmp_path / "project"
+    other.mkdir()
+    (other / "precious.txt").write_text("keep me")
+    result = CliRunner().invoke(main, ["release", "-o", str(other)])
+    assert result.exit_code != 0 and "not empty" in result.output and "Traceback" not in result.output
+    assert (other / "precious.txt").read_text() == "keep me"
