@@ -77,6 +77,22 @@ class SubmissionResult:
         """The results.json dict: Gradescope's schema plus our fields."""
         data = asdict(self)
         data["output"] = self.error or f"{self.score:g} / {self.max_score:g} points."
+        # Optional Gradescope keys (their spec): plain-text outputs, whole seconds, results shown to
+        # the student, the autograder's own stdout for staff only, tests numbered "function.k" and
+        # tagged with their function. from_json ignores them, so the round trip is unchanged.
+        data.update(
+            output_format="text",
+            test_output_format="text",
+            visibility="visible",
+            stdout_visibility="hidden",
+            execution_time=max(0, round(self.duration_s)),
+        )
+        functions = list(dict.fromkeys([*self.functions, *(t.function for t in self.tests)]))
+        counts: dict[str, int] = {}
+        for test in data["tests"]:
+            fn = test["function"]
+            counts[fn] = counts.get(fn, 0) + 1
+            test.update(number=f"{functions.index(fn) + 1}.{counts[fn]}", tags=[fn])
         return data
 
     @classmethod
