@@ -1,5 +1,6 @@
 """One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
 
+from grader.commands.notebook import notebook
 from grader.commands.release import release
 
-COMMANDS = [release]
+COMMANDS = [notebook, release]

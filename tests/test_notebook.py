@@ -1,0 +1,81 @@
+"""The walkthrough notebook: built from its readable source without drift, and runs end to end
+against the reference (nbclient + ipykernel) with the sanity checks it promises."""
+
+import math
+import re
+import shutil
+import sys
+
+import nbformat
+import pytest
+
+from grader.assignment import load_assignment
+from grader.notebook import build_notebooks, parse_cells, render, stale_notebooks
+
+ASSIGNMENT = load_assignment("loss_optimization")
+NOTEBOOK = ASSIGNMENT.kit_dir / "walkthrough.ipynb"
+SOURCE = ASSIGNMENT.kit_dir / "notebook" / "walkthrough.py"
+
+
+def test_parse_cells_splits_on_markers_and_strips_markdown_comments():
+    text = "# header, not a cell\n# %% [markdown]\n# # Title\n#\n# text\n\n# %%\nx = 1\n\n\ny = 2\n# %%\n\n"
+    assert parse_cells(text) == [("markdown", "# Title\n\ntext"), ("code", "x = 1\n\n\ny = 2")]
+
+
+def test_build_is_deterministic_and_rebuilds_only_stale_notebooks(tmp_path):
+    (tmp_path / "notebook").mkdir()
+    (tmp_path / "notebook" / "demo.py").write_text("# %%\nprint('hi')\n")
+    assert build_notebooks(tmp_path) == [tmp_path / "demo.ipynb"]
+    first = (tmp_path / "demo.ipynb").read_text()
+    assert build_notebooks(tmp_path) == [] and (tmp_path / "demo.ipynb").read_text() == first
+    (tmp_path / "notebook" / "demo.py").write_text("# %%\nprint('changed')\n")
+    assert list(stale_notebooks(tmp_path)) == [tmp_path / "demo.ipynb"]
+
+
+def test_committed_notebook_equals_a_fresh_build_of_its_source():
+    assert NOTEBOOK.read_text(encoding="utf-8") == render(SOURCE.read_text(encoding="utf-8")), (
+        "walkthrough.ipynb drifted from notebook/walkthrough.py: run `grader notebook`")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    for needed in ("make_synthetic_data", "grad_check_sparse", "svm_loss_vectorized", "softmax_loss",
+                   "sgd_step", "plt.plot", "learning_rates"):
+        assert needed in code
+
+
+def printed_number(text: str, label: str) -> float:
+    """The number printed right after label in the notebook's output text."""
+    match = re.search(re.escape(label) + r"\s*([-+0-9.e]+)", text)
+    assert match, f"{label!r} not printed; output was:\n{text}"
+    return float(match.group(1))
+
+
+@pytest.mark.slow
+def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    work = tmp_path / "kit"
+    shutil.copytree(ASSIGNMENT.kit_dir, work, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "tests"))
+    for path in ASSIGNMENT.reference_dir.glob("*.py"):
+        shutil.copy(path, work / path.name)
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    nb = nbformat.read(work / "walkthrough.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import sys; print('kernel python:', sys.executable)"))
+    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
+                                     resources={"metadata": {"path": str(work)}})
+    client.execute()
+
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert f"kernel python: {sys.executable}" in text
+    num_classes = 10
+    assert abs(printed_number(text, "SVM loss:") - (num_classes - 1)) < 0.05
+    assert abs(printed_number(text, "softmax loss:") - math.log(num_classes)) < 0.01
+    errors = [float(e) for e in re.findall(r"relative error: ([-+0-9.e]+)", text)]
+    assert len(errors) >= 20 and max(errors) < 1e-6
+    assert printed_number(text, "loss difference:") < 1e-9
+    assert printed_number(text, "SVM validation accuracy:") > 2 / num_classes
+    assert printed_number(text, "best validation accuracy") > 2 / num_classes
+    assert any("image/png" in o.get("data", {}) for o in outputs if o.output_type == "display_data")
