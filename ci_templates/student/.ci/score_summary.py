@@ -1,0 +1,76 @@
+"""Turn the public tests' JUnit XML into a Markdown score summary (stdout), per graded function.
+
+Usage: python .ci/score_summary.py public-tests.xml [assignment.toml] >> "$GITHUB_STEP_SUMMARY"
+Standard library only: it runs in the student's repository, before or without any install.
+The estimate is the share of public tests passed per function times its points: a guide, not
+the grade (the grade comes from the hidden tests).
+"""
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def read_cases(junit_path):
+    """[(test id, passed, message)] for every testcase of a JUnit XML file."""
+    cases = []
+    for case in ET.parse(junit_path).getroot().iter("testcase"):
+        problem = next((child for child in case if child.tag in ("failure", "error")), None)
+        skipped = any(child.tag == "skipped" for child in case)
+        message = "" if problem is None else (problem.get("message") or problem.text or "").strip()
+        name = f"{case.get('classname', '')}::{case.get('name', '')}"
+        cases.append((name, problem is None and not skipped, message.splitlines()[0] if message else ""))
+    return cases
+
+
+def read_points(manifest_path):
+    """{function: points} from the assignment manifest, or {} when it is absent or unreadable."""
+    try:
+        import tomllib
+
+        data = tomllib.loads(Path(manifest_path).read_text(encoding="utf-8"))
+        return {name: float(spec["points"]) for name, spec in data.get("functions", {}).items()}
+    except (ImportError, OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def function_of(test_id, functions):
+    """The graded function a test id names (the longest match), or "" when it names none."""
+    matches = [fn for fn in functions if fn in test_id]
+    return max(matches, key=len) if matches else ""
+
+
+def summary(cases, points):
+    """The Markdown summary: totals, a table per function, and the failed tests."""
+    passed = sum(ok for _, ok, _ in cases)
+    lines = ["## Public tests", "", f"**{passed} / {len(cases)} public tests passed.**", ""]
+    if points:
+        lines += ["| function | public tests passed | estimate |", "|---|---|---|"]
+        for fn, worth in points.items():
+            mine = [ok for test_id, ok, _ in cases if function_of(test_id, points) == fn]
+            estimate = worth * sum(mine) / len(mine) if mine else 0.0
+            lines.append(f"| `{fn}` | {sum(mine)} / {len(mine)} | {estimate:g} / {worth:g} |")
+        lines += ["", "The estimate is a guide only: your grade comes from the hidden tests.", ""]
+    failed = [(test_id, message) for test_id, ok, message in cases if not ok]
+    if failed:
+        lines += ["### Failed", ""]
+        lines += [f"- `{test_id}`: {message or 'failed'}" for test_id, message in failed]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    if not argv or not Path(argv[0]).is_file():
+        print("## Public tests\n\nNo test report was produced: the tests could not run (see the job log).")
+        return 0
+    manifest = argv[1] if len(argv) > 1 else "assignment.toml"
+    try:
+        cases = read_cases(argv[0])
+    except ET.ParseError as exc:
+        print(f"## Public tests\n\nThe test report {argv[0]} is not valid JUnit XML: {exc}")
+        return 0
+    print(summary(cases, read_points(manifest)), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
