@@ -1,7 +1,7 @@
 """Reports: pure functions from SubmissionResult objects to the files of DESIGN.md "Grading output".
 
 `write_student_reports` writes one student's `results/<id>.json` and `feedback/<id>.md`;
-`write_class_reports` writes `grades.csv` (and the class-wide files); `load_results` reads the
+`write_class_reports` writes `grades.csv`, `junit.xml` and `summary.html`; `load_results` reads the
 results back (for merge and resume). Every file is written atomically.
 """
 
@@ -14,7 +14,9 @@ from grader.assignment import Assignment
 from grader.reports.atomic import write_atomic
 from grader.reports.csv import grades_csv
 from grader.reports.feedback import feedback_markdown
+from grader.reports.junit import junit_xml
 from grader.reports.results_json import results_json
+from grader.reports.summary import summary_html
 from grader.results import SubmissionResult
 
 __all__ = ["LoadedResults", "load_results", "write_atomic", "write_class_reports", "write_student_reports"]
@@ -44,6 +46,8 @@ def write_class_reports(results: list[SubmissionResult], assignment: Assignment,
     """Write the class-wide files: `out_dir/grades.csv`, `out_dir/junit.xml`, `out_dir/summary.html`."""
     out_dir = Path(out_dir)
     write_atomic(out_dir / "grades.csv", grades_csv(results, assignment))
+    write_atomic(out_dir / "junit.xml", junit_xml(results, assignment))
+    write_atomic(out_dir / "summary.html", summary_html(results, assignment))
 
 
 class LoadedResults(list):
