@@ -25,6 +25,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.assignment import Assignment, Limits
+from grader.reports import write_class_reports, write_student_reports
 from grader.results import FunctionScore, SubmissionResult, TestResult
 from grader.sharding import select_shard
 from grader.submissions import Entry, Prepared, content_hash, prepare, suite_fingerprint
@@ -447,21 +448,6 @@ def stored_result(out: Path, student: str) -> SubmissionResult | None:
         return None
 
 
-def write_student(result: SubmissionResult, out: Path) -> None:
-    """OUT/results/<student>.json, written atomically (temp file + rename)."""
-    folder = out / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{result.student}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{_safe(result.student)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(result.to_json(), handle, indent=1)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: int = 1, force: bool = False,
                 only=(), shard: str | None = None, progress_callback=None,
                 options: GradeOptions = GradeOptions()) -> list[SubmissionResult]:
@@ -485,7 +471,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     def finished(result: SubmissionResult, resumed: bool) -> None:
         results[result.student] = result
         if not resumed:
-            write_student(result, out)
+            write_student_reports(result, out)
         progress.done += 1
         progress.failures += bool(result.error)
         progress.result, progress.resumed = result, resumed
@@ -526,4 +512,14 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         for job in running:
             job.child.kill()
         shutil.rmtree(scratch, ignore_errors=True)
+    write_class_reports(class_results(entries, results, out, shard), assignment, out)
     return [results[e.student] for e in selected]
+
+
+def class_results(entries: list[Entry], fresh: dict[str, SubmissionResult], out: Path,
+                  shard: str | None = None) -> list[SubmissionResult]:
+    """The results the class reports cover: every entry of the shard (--only does not shrink it),
+    freshly graded or stored in OUT/results from an earlier run; entries never graded are left out."""
+    chosen = select_entries(entries, (), shard)
+    found = [fresh.get(e.student) or stored_result(out, e.student) for e in chosen]
+    return [r for r in found if r is not None]

@@ -1,6 +1,7 @@
 """One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
 
+from grader.commands.grade import grade
 from grader.commands.notebook import notebook
 from grader.commands.release import release
 
-COMMANDS = [notebook, release]
+COMMANDS = [grade, notebook, release]
