@@ -60,6 +60,15 @@ def student(pytestconfig, assignment):
     return bind_in_process(Path(folder), assignment, prefix="student")
 
 
+@pytest.fixture(scope="session")
+def submission_dir(pytestconfig) -> Path:
+    """The submission's folder (--submission), for tests that read source text; never import from it."""
+    folder = pytestconfig.getoption("--submission")
+    if not folder:
+        pytest.fail("no submission given: run pytest with --submission DIR", pytrace=False)
+    return Path(folder)
+
+
 def failure_message(excinfo) -> tuple[str, str]:
     """The teaching message of a failed test and Hypothesis's falsifying example (without test source)."""
     exc = excinfo.value
