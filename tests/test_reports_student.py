@@ -81,7 +81,7 @@ def test_load_results_of_an_empty_folder_is_empty(tmp_path):
     assert load_results(tmp_path) == [] and load_results(tmp_path).unreadable == []
 
 
-@pytest.mark.parametrize("student", ["", ".", "..", "../escape", "a/b", "a\\b", ".hidden", "nul\x00"])
+@pytest.mark.parametrize("student", ["", ".", "..", "../escape", "a/b", "nul\x00"])
 def test_student_ids_that_are_not_plain_file_names_are_refused(tmp_path, student):
     with pytest.raises(ValueError, match="cannot be used as a report file name"):
         write_student_reports(make_result(student), tmp_path / "out")
@@ -244,3 +244,10 @@ def test_student_reports_interrupted_keep_previous_complete_results(tmp_path, mo
     monkeypatch.undo()
     assert load_results(tmp_path) == [first]
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["alice.json"]
+
+
+def test_unusual_but_legal_student_ids_round_trip(tmp_path):
+    results = [make_result("zoë (late) #2"), make_result("a\\b" if os.sep == "/" else "a b"), make_result(".x")]
+    for result in results:
+        write_student_reports(result, tmp_path)
+    assert sorted(r.student for r in load_results(tmp_path)) == sorted(r.student for r in results)

@@ -8,6 +8,7 @@ results back (for merge and resume). Every file is written atomically.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from grader.assignment import Assignment
@@ -23,13 +24,9 @@ __all__ = ["LoadedResults", "load_results", "write_atomic", "write_class_reports
 
 
 def report_stem(student: str) -> str:
-    """`student` as a file name stem; ValueError if it could escape its folder or is not a plain name."""
-    if (
-        not student
-        or student in {".", ".."}
-        or any(c in student for c in "/\\\x00")
-        or student.startswith(".")
-    ):
+    """`student` as a file name stem; ValueError if it is empty, `.`/`..`, or holds a path separator or NUL."""
+    separators = {"/", "\x00", os.sep, os.altsep} - {None}
+    if student in {"", ".", ".."} or any(sep in student for sep in separators):
         raise ValueError(f"student id {student!r} cannot be used as a report file name")
     return student
 
