@@ -93,7 +93,7 @@ def test_feedback_shows_scores_failures_example_hint_output_and_seed():
     md = feedback_markdown(result)
     assert f"{result.score:g} / {result.max_score:g}" in md
     for name, fs in result.functions.items():
-        assert f"{fs.score:g} / {fs.max_score:g}" in md and name.replace("_", "\\_") in md
+        assert f"{fs.score:g} / {fs.max_score:g}" in md and name in md
     for test in result.tests:
         assert (test.name in md) == (not test.passed)
         if not test.passed:
@@ -247,7 +247,11 @@ def test_student_reports_interrupted_keep_previous_complete_results(tmp_path, mo
 
 
 def test_unusual_but_legal_student_ids_round_trip(tmp_path):
-    results = [make_result("zoë (late) #2"), make_result("a\\b" if os.sep == "/" else "a b"), make_result(".x")]
+    results = [
+        make_result("zoë (late) #2"),
+        make_result("a\\b" if os.sep == "/" else "a b"),
+        make_result(".x"),
+    ]
     for result in results:
         write_student_reports(result, tmp_path)
     assert sorted(r.student for r in load_results(tmp_path)) == sorted(r.student for r in results)
