@@ -1,0 +1,293 @@
+"""The untrusted side: a process that imports one submission's files and answers calls over a pipe.
+
+Started by grader.sandbox.client as `python -s -B -m grader.sandbox.worker READ_FD WRITE_FD CONFIG`
+in the submission's private copy (cwd), with only its own code on PYTHONPATH. Frames it exchanges:
+
+    LOADING (file,)                              before importing each file
+    READY (((file, problem), ...), (function, ...))  load problems and the functions found
+    CALL (function, args, ((kw, value), ...))    from the client
+    RESULT (value, mutated)                      mutated: positional indices / keyword names changed
+    ERROR (type name, message, traceback, mutated)   the traceback holds only the student's frames
+    NOT_FOUND (message,)                         names the file that should define the function
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import io
+import json
+import os
+import resource
+import signal
+import sys
+import traceback
+
+from grader.sandbox import confine, limits
+from grader.sandbox.protocol import Caps, Frame, MsgType, ProtocolError, encode_frame, frame_parts, read_frame
+
+#: Longest message or traceback text sent back for one failure (characters).
+MAX_TEXT = 4000
+
+
+class Pipe:
+    """Blocking frame I/O on the worker's two protocol fds."""
+
+    def __init__(self, read_fd: int, write_fd: int, caps: Caps):
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+        self.caps = caps
+
+    def read_exact(self, n: int) -> bytes:
+        buf = bytearray(n)
+        view = memoryview(buf)
+        got = 0
+        while got < n:
+            count = os.readv(self.read_fd, [view[got:]])
+            if count == 0:
+                raise EOFError("the grader closed the pipe")
+            got += count
+        return bytes(buf)
+
+    def read(self) -> Frame:
+        return read_frame(self.read_exact, self.caps)
+
+    def send(self, msg_type: MsgType, items) -> None:
+        self.write_parts(frame_parts(msg_type, items, self.caps))
+
+    def write_parts(self, parts) -> None:
+        for part in parts:
+            view = memoryview(part).cast("B")
+            while view:
+                view = view[os.write(self.write_fd, view):]
+
+
+class CappedOutput(io.TextIOBase):
+    """sys.stdout / sys.stderr of student code: writes to fd until a shared byte budget is spent,
+    then drops the rest (one byte past the budget marks the capture as truncated)."""
+
+    def __init__(self, fd: int, budget: list[int], name: str):
+        super().__init__()
+        self.fd = fd
+        self.budget = budget  # [bytes left], shared by stdout and stderr
+        self.name = name
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        data = text.encode("utf-8", "backslashreplace")
+        if self.budget[0] > 0:
+            chunk = data[: self.budget[0]] if len(data) <= self.budget[0] else data[: self.budget[0]] + b"\n"
+            self.budget[0] -= len(chunk)
+            try:
+                os.write(self.fd, chunk)
+            except OSError:
+                self.budget[0] = 0
+        return len(text)
+
+
+def guard_fds(read_fd: int, write_fd: int) -> tuple[int, int]:
+    """Move the protocol fds out of the low numbers student code reaches first (close-on-exec),
+    and point stdin at /dev/null."""
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    high = max(limits.MAX_OPEN_FILES + 8, min(soft if soft > 0 else 1024, 1024) - 8)
+    moved = []
+    for fd in (read_fd, write_fd):
+        moved.append(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, high))
+        os.close(fd)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    return moved[0], moved[1]
+
+
+def capture_output(output_bytes: int) -> None:
+    """Route sys.stdout and sys.stderr (fds 1 and 2: the client's capture file) through one budget."""
+    try:
+        used = os.fstat(1).st_size
+    except OSError:
+        used = 0
+    budget = [max(0, output_bytes - used)]
+    sys.stdout = CappedOutput(1, budget, "<stdout>")
+    sys.stderr = CappedOutput(2, budget, "<stderr>")
+
+
+def isolate_imports(copy_dir: str) -> None:
+    """Leave the submission copy and the Python installation as the only import sources: drop the
+    worker's own PYTHONPATH entry and any editable-install finder that maps the grader's repository."""
+    own = set(filter(None, os.environ.pop("PYTHONPATH", "").split(os.pathsep)))
+
+    def editable(obj) -> bool:
+        return str(getattr(obj, "__module__", "")).startswith("__editable__")
+
+    sys.meta_path[:] = [f for f in sys.meta_path if not editable(f)]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if not editable(h)]
+    sys.path[:] = [copy_dir] + [p for p in sys.path if p and p not in own and p != copy_dir]
+    sys.path_importer_cache.clear()
+
+
+def text_of(exc: BaseException) -> str:
+    """str(exc), whatever the exception's __str__ does, capped."""
+    try:
+        return str(exc)[:MAX_TEXT]
+    except BaseException:  # noqa: BLE001 - a hostile __str__ may raise anything
+        return f"<unprintable {type(exc).__name__}>"
+
+
+def student_traceback(exc: BaseException, copy_dir: str) -> str:
+    """The traceback of exc keeping only frames from files in the submission copy (relative names)."""
+    prefix = os.path.join(copy_dir, "")
+    frames = [
+        traceback.FrameSummary(f.filename[len(prefix):], f.lineno, f.name, line=f.line)
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith(prefix)
+    ]
+    if not frames:
+        return ""
+    lines = traceback.StackSummary.from_list(frames).format()
+    text = "Traceback (most recent call last):\n" + "".join(lines) + f"{type(exc).__name__}: {text_of(exc)}"
+    return text if len(text) <= MAX_TEXT else "...\n" + text[-MAX_TEXT:]
+
+
+def describe_load_error(exc: BaseException, copy_dir: str) -> str:
+    """One line saying why a file could not be imported, e.g. 'SyntaxError line 3: invalid syntax'."""
+    if isinstance(exc, SyntaxError):
+        return f"{type(exc).__name__} line {exc.lineno}: {exc.msg}".replace(os.path.join(copy_dir, ""), "")
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r}) while being imported"
+    prefix = os.path.join(copy_dir, "")
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(prefix)]
+    where = f" line {lines[-1]}" if lines else ""
+    return f"{type(exc).__name__}{where} at import: {text_of(exc)}".replace(prefix, "")
+
+
+def load_file(path: str, name: str):
+    """Import the file at path as module `name` (registered in sys.modules so siblings can import it)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def load_submission(pipe: Pipe, files: list[str], problems: dict[str, str], copy_dir: str) -> dict:
+    """Import each file not already in problems (announcing it with LOADING first); record every
+    failure in problems. Returns {file: module}."""
+    modules = {}
+    for file in files:
+        if file in problems:
+            continue
+        path = os.path.join(copy_dir, file)
+        if not os.path.isfile(path):
+            problems[file] = "missing from the submission"
+            continue
+        pipe.send(MsgType.LOADING, (file,))
+        try:
+            modules[file] = load_file(path, os.path.splitext(file)[0])
+        except BaseException as exc:  # noqa: BLE001 - anything a student file does at import
+            problems[file] = describe_load_error(exc, copy_dir)
+    return modules
+
+
+def fingerprint(value, caps: Caps) -> bytes | None:
+    """The encoded bytes of value (None when it cannot be encoded): equal fingerprints, equal values."""
+    try:
+        return encode_frame(MsgType.RESULT, (value,), caps)
+    except BaseException:  # noqa: BLE001 - the value may be anything a student made of it
+        return None
+
+
+def snapshot(args: tuple, kwargs: dict, caps: Caps) -> dict:
+    """{position or keyword: fingerprint} of a call's arguments, taken before the call."""
+    prints = {i: fingerprint(a, caps) for i, a in enumerate(args)}
+    prints.update({k: fingerprint(v, caps) for k, v in kwargs.items()})
+    return prints
+
+
+def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps) -> tuple:
+    """The positions (ints) and keywords (strs) whose argument changed since `before`."""
+    now = snapshot(args, kwargs, caps)
+    return tuple(key for key, value in before.items() if value is None or now[key] != value)
+
+
+def missing_message(name: str, file: str, problems: dict[str, str], module) -> str:
+    """Why function `name` cannot be called, naming the file that should define it."""
+    if file in problems:
+        return f"{name} is not available: {file}: {problems[file]}"
+    if hasattr(module, name):
+        return f"{file} defines {name}, but it is not a function"
+    return f"{file} does not define {name}"
+
+
+def call_once(fn, args: tuple, kwargs: dict, copy_dir: str, caps: Caps) -> tuple[MsgType, tuple]:
+    """Run fn(*args, **kwargs) and build the reply frame (RESULT or ERROR) for it."""
+    before = snapshot(args, kwargs, caps)
+    try:
+        value = fn(*args, **kwargs)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+        message = f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else text_of(exc)
+        changed = mutated(before, args, kwargs, caps)
+        return MsgType.ERROR, (type(exc).__name__, message, student_traceback(exc, copy_dir), changed)
+    return MsgType.RESULT, (value, mutated(before, args, kwargs, caps))
+
+
+def serve(pipe: Pipe, functions: dict, missing: dict[str, str], copy_dir: str) -> None:
+    """Answer CALL frames until the grader closes the pipe."""
+    while True:
+        try:
+            frame = pipe.read()
+        except (EOFError, ProtocolError):
+            return
+        if frame.type != MsgType.CALL or len(frame.items) != 3:
+            return
+        name, args, kwargs = frame.items
+        fn = functions.get(name)
+        if fn is None:
+            pipe.send(MsgType.NOT_FOUND, (missing.get(name, f"{name} is not a graded function"),))
+            continue
+        kind, items = call_once(fn, tuple(args), dict(kwargs), copy_dir, pipe.caps)
+        try:
+            parts = frame_parts(kind, items, pipe.caps)
+        except BaseException as exc:  # noqa: BLE001 - encoding a student object may run its code
+            detail = f"returned a value the grader cannot read: {text_of(exc)}"
+            parts = frame_parts(MsgType.ERROR, ("UnreadableResult", detail, "", items[-1]), pipe.caps)
+        pipe.write_parts(parts)
+
+
+def main(argv: list[str]) -> int:
+    read_fd, write_fd = guard_fds(int(argv[0]), int(argv[1]))
+    config = json.loads(argv[2])
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full capture file fails writes, never kills
+    limits.apply_rlimits(config["rlimits"])
+    capture_output(int(config["output_bytes"]))
+    copy_dir = os.getcwd()
+    confine.apply_in_worker(config.get("confine", {}))
+    isolate_imports(copy_dir)
+    pipe = Pipe(read_fd, write_fd, Caps(**config.get("caps", {})))
+    problems = dict(config.get("problems", {}))
+    modules = load_submission(pipe, list(config["files"]), problems, copy_dir)
+    functions, missing = {}, {}
+    for name, file in config["functions"].items():
+        fn = getattr(modules.get(file), name, None)
+        if callable(fn):
+            functions[name] = fn
+        else:
+            missing[name] = missing_message(name, file, problems, modules.get(file))
+    pipe.send(MsgType.READY, (tuple(problems.items()), tuple(functions)))
+    serve(pipe, functions, missing, copy_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    os._exit(main(sys.argv[1:]))  # skip the student's atexit hooks and leftover threads
