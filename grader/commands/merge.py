@@ -1,0 +1,45 @@
+"""`grader merge OUT... -o OUT`: combine the outputs of sharded `grader grade` runs into one set of reports."""
+
+from pathlib import Path
+
+import click
+
+from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
+from grader.merge import MergeError, merge_outputs, score_table_markdown
+
+
+@click.command("merge")
+@click.argument("shards", nargs=-1, required=True, metavar="SHARD_OUT...",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the merged reports (created if missing).")
+@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
+              help="Assignment the shards were graded for.")
+@click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
+              help="Folder holding assignments/ (default: this installation).")
+@click.option("--markdown", is_flag=True,
+              help="Print the class's score table as Markdown on stdout (e.g. >> $GITHUB_STEP_SUMMARY).")
+def merge(shards, out_dir, assignment, root, markdown):
+    """Merge the -o folders of `grader grade --shard I/N` runs into OUT.
+
+    OUT gets every student's results/ and feedback/ and one grades.csv, junit.xml and
+    summary.html for the whole class. A student graded in two shards with different results
+    is an error (identical duplicates are kept once).
+
+    \b
+    Examples:
+      grader grade subs -o out-1 --shard 1/2 && grader grade subs -o out-2 --shard 2/2
+      grader merge out-1 out-2 -o reports
+      grader merge out/shard-* -o reports --markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    try:
+        spec = load_assignment(assignment, root)
+        merged = merge_outputs(list(shards), out_dir, spec)
+    except (ManifestError, MergeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write reports in {out_dir}: {exc.strerror or exc}") from None
+    click.echo(f"merged {len(merged.results)} students from {len(merged.shards)} shards into {out_dir}",
+               err=markdown)
+    if markdown:
+        click.echo(score_table_markdown(merged.results, spec), nl=False)
