@@ -1,0 +1,6 @@
+"""Bob's gradient step."""
+
+
+def sgd_step(W, dW, learning_rate):
+    """W - learning_rate * dW as a new array."""
+    return W - learning_rate * dW
