@@ -1,0 +1,160 @@
+"""How the public tests call your functions and word their failures: the property that broke, the
+input, expected vs got, and what to look at."""
+
+import importlib.util
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from kit_binding import SolutionProblem
+
+EPS = float(np.finfo(np.float64).eps)
+#: Largest relative error accepted between your dW and centred differences (h = 1e-5). Away from
+#: hinge kinks the loss is piecewise quadratic or smooth, so a correct dW gives about 1e-9 or less.
+GRADIENT_BOUND = 1e-6
+
+
+def kit_module(name):
+    """A helper module of the kit (gradient_check, data_utils), imported from the folder above tests/."""
+    path = Path(__file__).resolve().parent.parent / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"_kit_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gradient_check = kit_module("gradient_check")
+
+
+class PropertyFailure(AssertionError):
+    """A property of the assignment does not hold; the message says which, on what input, and what to look at."""
+
+
+class StudentError(Exception):
+    """Your function raised an exception (other than NotImplementedError) on a test input."""
+
+
+class NotImplementedYet(BaseException):
+    """Your function raised NotImplementedError: it is still the stub.
+
+    A BaseException, not an Exception, so that Hypothesis stops at the first example instead of
+    shrinking an input that does not matter.
+    """
+
+
+def fail(function, broke, on, expected, got, look_at):
+    """Raise PropertyFailure: `function`: `broke` (a sentence), the input `on`, expected vs got, a hint."""
+    raise PropertyFailure(
+        f"{function}: {broke}\n"
+        f"  input:    {on}\n"
+        f"  expected: {expected}\n"
+        f"  got:      {got}\n"
+        f"  look at:  {look_at}"
+    )
+
+
+def call(student, name, on, *args):
+    """student.<name>(*args). NotImplementedError becomes NotImplementedYet naming the function and its
+    file; any other exception from your code becomes StudentError naming the input `on`."""
+    try:
+        return getattr(student, name)(*args)
+    except NotImplementedError as error:
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        raise NotImplementedYet(f"{where.name} is not implemented yet (edit {Path(where.filename).name})") from error
+    except SolutionProblem:
+        raise
+    except Exception as error:  # your code: any error is reported with the input that caused it
+        raise StudentError(f"{name} raised {type(error).__name__}: {error}\n  input: {on}") from error
+
+
+def describe(value):
+    """A short description of a returned value: its type, and its shape and dtype for arrays."""
+    if isinstance(value, np.ndarray):
+        return f"numpy array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} items"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def run_loss(student, name, problem, note=""):
+    """Call a loss function on a Problem and check the result has the form (number, dW of W's shape).
+
+    Returns (loss as a Python float, dW). `note` is added to the description of the input.
+    """
+    on = problem.describe() + note
+    result = call(student, name, on, problem.W, problem.X, problem.y, problem.reg)
+    if not isinstance(result, tuple) or len(result) != 2:
+        fail(name, "must return a tuple (loss, dW).", on, "a tuple (loss, dW)", describe(result),
+             "the return statement: `return loss, dW`.")
+    loss, dW = result
+    if np.ndim(loss) != 0 or not np.isrealobj(loss):
+        fail(name, "the loss must be a single real number.", on, "a float", describe(loss),
+             "the mean over examples: sum over everything and divide by N, then float(loss).")
+    if not isinstance(dW, np.ndarray) or dW.shape != problem.W.shape:
+        fail(name, "dW must be a numpy array of W's shape.", on, f"numpy array of shape {problem.W.shape}",
+             describe(dW), "dW accumulates one column per class: start from np.zeros_like(W).")
+    return float(loss), dW
+
+
+def worst_gradient_error(analytic, numerical):
+    """(largest relative error, its index) between two gradients.
+
+    Relative error |a - n| / max(|a| + |n|, scale) as in gradient_check.rel_error, with the floor
+    `scale` = the larger gradient's largest entry, so that entries near 0 compare on the gradient's scale.
+    """
+    scale = max(float(np.abs(analytic).max()), float(np.abs(numerical).max()), 1e-12)
+    errors = gradient_check.rel_error(analytic, numerical, tiny=scale)
+    index = np.unravel_index(int(np.argmax(errors)), errors.shape)
+    return float(errors[index]), tuple(int(i) for i in index)
+
+
+def check_gradient(student, name, problem, look_at):
+    """Compare dW with centred differences of the loss (kit's gradient_check, h = 1e-5) at every entry of W."""
+    _, dW = run_loss(student, name, problem)
+    numerical = gradient_check.eval_numerical_gradient(
+        lambda W: run_loss(student, name, problem.with_W(W))[0], problem.W.copy()
+    )
+    error, (d, c) = worst_gradient_error(dW, numerical)
+    if not error <= GRADIENT_BOUND:
+        fail(name, f"the analytic gradient dW does not match the numerical gradient (centred differences, "
+                   f"h = 1e-5): relative error {error:.2e} at W[{d}, {c}] (must be <= {GRADIENT_BOUND:g}).",
+             problem.describe(), f"dW[{d}, {c}] = {numerical[d, c]:.8g} (numerical)",
+             f"dW[{d}, {c}] = {dW[d, c]:.8g} (yours)", look_at)
+
+
+def check_regularization(student, name, problem):
+    """loss(W, reg) - loss(W, 0) == reg * sum(W * W) and dW(reg) - dW(0) == 2 * reg * W, to rounding."""
+    on = problem.describe() + " (compared with the same W, X, y and reg=0)"
+    loss_reg, dW_reg = run_loss(student, name, problem)
+    loss_0, dW_0 = run_loss(student, name, problem.with_reg(0.0), " (reg=0 for comparison)")
+    expected = problem.reg * float(np.sum(problem.W * problem.W))
+    got = loss_reg - loss_0
+    if not abs(got - expected) <= 1e-9 * (abs(expected) + abs(loss_0)) + 1e-12:
+        ratio = f" ({got / expected:.3g} times the right value)" if expected else ""
+        fail(name, "the regularization term must be exactly reg * np.sum(W * W).", on,
+             f"loss(reg) - loss(0) = {expected:.10g}", f"loss(reg) - loss(0) = {got:.10g}{ratio}",
+             "add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once.")
+    expected_dW = 2 * problem.reg * problem.W
+    got_dW = dW_reg - dW_0
+    tol = 1e-9 * (np.abs(expected_dW) + np.abs(dW_0)) + 1e-12
+    if not np.all(np.abs(got_dW - expected_dW) <= tol):
+        d, c = np.unravel_index(int(np.argmax(np.abs(got_dW - expected_dW) - tol)), tol.shape)
+        fail(name, "the gradient of the regularization term must be exactly 2 * reg * W.", on,
+             f"dW(reg) - dW(0) at [{d}, {c}] = {expected_dW[d, c]:.10g}",
+             f"dW(reg) - dW(0) at [{d}, {c}] = {got_dW[d, c]:.10g}",
+             "add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg).")
+
+
+def check_inputs_unchanged(student, name, problem):
+    """The loss function leaves W, X and y exactly as they were (values, shapes and dtypes)."""
+    originals = {"W": problem.W.copy(), "X": problem.X.copy(), "y": problem.y.copy()}
+    run_loss(student, name, problem)
+    for label, original in originals.items():
+        now = getattr(problem, label)
+        if now.shape != original.shape or now.dtype != original.dtype or not np.array_equal(now, original):
+            changed = int(np.sum(now != original)) if now.shape == original.shape else "all"
+            fail(name, f"it modified its input {label}; W, X and y must not change.", problem.describe(),
+                 f"{label} unchanged", f"{label} changed in {changed} entries",
+                 "in-place operations on inputs (`X -= ...`, `W *= ...`, `y[...] = ...`, np.*(..., out=X)); "
+                 "work on new arrays or copies.")

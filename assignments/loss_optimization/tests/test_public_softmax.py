@@ -1,0 +1,102 @@
+"""Public tests of softmax_loss (softmax.py): properties any correct softmax loss has."""
+
+import math
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kit_checks import (
+    EPS, call, check_gradient, check_inputs_unchanged, check_regularization, describe, fail, run_loss,
+)
+from kit_problems import problems, regs, with_row_offsets
+
+NAME = "softmax_loss"
+GRADIENT_HINT = (
+    "dW = X.T.dot(P - Y) / N + 2 * reg * W, with P the (N, C) softmax probabilities and Y the one-hot labels."
+)
+
+
+@given(problem=problems(reg=regs()))
+def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, problem):
+    """Return types: loss is a Python float, dW a float64 numpy array of W's shape."""
+    _, dW = run_loss(student, NAME, problem)
+    raw_loss = call(student, NAME, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
+    if not isinstance(raw_loss, float):
+        fail(NAME, "the loss must be a Python float.", problem.describe(), "float", describe(raw_loss),
+             "return float(loss) rather than an array or a numpy scalar of another type.")
+    if dW.dtype != np.float64:
+        fail(NAME, "dW must have W's dtype (float64 here).", problem.describe(), "float64", str(dW.dtype),
+             "compute dW from float arrays (X, W and the probabilities), not from integer arrays.")
+
+
+@given(problem=problems(max_n=8, max_c=8))
+def test_zero_weights_give_log_C(student, problem):
+    """At W = 0 every class has probability 1/C, so the loss is log C (up to rounding)."""
+    zero = problem.with_W(np.zeros_like(problem.W))
+    loss, _ = run_loss(student, NAME, zero, " (W all zeros)")
+    n, c = problem.X.shape[0], problem.W.shape[1]
+    if not abs(loss - math.log(c)) <= 16 * EPS * math.log(c):
+        if np.isclose(loss, n * math.log(c)) and n > 1:
+            hint = "this is the sum over the N examples: the loss is the mean, divide by N."
+        else:
+            hint = "the loss of example i is -log(p_y[i]) with p = exp(s) / sum(exp(s)); average over examples."
+        fail(NAME, "at W = 0 the loss must be log C (every class has probability 1/C).",
+             zero.describe() + " (W all zeros)", f"loss = log({c}) = {math.log(c)!r}", f"loss = {loss!r}", hint)
+
+
+@given(problem=problems(max_n=8, max_c=8, w_scale=1e-3))
+def test_small_random_weights_give_about_log_C(student, problem):
+    """With small random W every probability is close to 1/C, so the loss is close to log C."""
+    loss, _ = run_loss(student, NAME, problem, " (small W)")
+    c = problem.W.shape[1]
+    # log(sum_j exp(s_j)) - s_y lies within 2 max|S| of log C.
+    bound = 2 * float(np.abs(problem.scores()).max()) + 1e-12
+    if not abs(loss - math.log(c)) <= bound:
+        fail(NAME, f"with small random W the loss must be within {bound:.2g} of log C.",
+             problem.describe() + " (W ~ 0.001 * N(0, 1))", f"loss = log({c}) = {math.log(c):.6f} +- {bound:.2g}",
+             f"loss = {loss!r}", "scores s = X.dot(W), loss_i = -log(exp(s_y[i]) / sum_j exp(s_j)), mean over i.")
+
+
+@given(problem=problems(reg=regs(0.0, 2.0)))
+def test_gradient_matches_numerical_gradient(student, problem):
+    """dW agrees with centred differences of the loss at every entry of W."""
+    check_gradient(student, NAME, problem, GRADIENT_HINT)
+
+
+@given(problem=problems(reg=regs(0.5, 10.0)))
+def test_regularization_is_reg_times_sum_of_squares(student, problem):
+    """The regularization term is reg * sum(W * W) and adds 2 * reg * W to the gradient."""
+    check_regularization(student, NAME, problem)
+
+
+@given(problem=problems(max_d=4), size=st.floats(800.0, 5000.0), seed=st.integers(0, 2**32 - 1))
+def test_large_scores_do_not_overflow(student, problem, size, seed):
+    """Adding the same large number to every score of a row changes nothing, and nothing overflows."""
+    plain, offset = with_row_offsets(problem, size, seed)
+    note = f" (every score of row i moved by t_i * {size:g}, |t_i| in [0.8, 1])"
+    with np.errstate(all="ignore"):
+        loss, dW = run_loss(student, NAME, plain)
+        big_loss, big_dW = run_loss(student, NAME, offset, note)
+    # The offset scores carry rounding errors of about eps * |score| * D, which move loss and dW that much.
+    tol = 64 * EPS * size * offset.X.shape[1] + 1e-12
+    hint = ("subtract each row's maximum score before np.exp: "
+            "s - s.max(axis=1, keepdims=True) (softmax does not change when a row is shifted).")
+    if not (math.isfinite(big_loss) and abs(big_loss - loss) <= tol * (1 + abs(loss))):
+        fail(NAME, "softmax is not numerically stable: shifting every score of a row by the same large "
+                   "number must not change the loss, and must not overflow to inf or nan.",
+             offset.describe() + note, f"loss = {loss!r} (as without the shift)", f"loss = {big_loss!r}", hint)
+    diff = np.abs(big_dW - dW)
+    if not (np.all(np.isfinite(big_dW)) and np.all(diff <= tol * (1 + np.abs(dW)))):
+        largest = float(np.max(diff, where=np.isfinite(diff), initial=0.0))
+        fail(NAME, "softmax is not numerically stable: shifting every score of a row by the same large "
+                   "number must not change dW, and must not overflow to inf or nan.",
+             offset.describe() + note, "the same dW as without the shift",
+             f"{int(np.sum(~np.isfinite(big_dW)))} inf/nan entries in dW, largest finite change {largest:.3g}",
+             hint)
+
+
+@given(problem=problems(reg=regs(0.1, 2.0)))
+def test_inputs_are_not_modified(student, problem):
+    """W, X and y are the same after the call as before."""
+    check_inputs_unchanged(student, NAME, problem)
