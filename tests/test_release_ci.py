@@ -118,3 +118,28 @@ def test_score_summary_without_or_with_a_broken_report(tmp_path):
     assert "could not run" in run_summary("missing.xml", cwd=tmp_path)
     (tmp_path / "bad.xml").write_text("<testsuite><testcase")
     assert "not valid JUnit XML" in run_summary("bad.xml", cwd=tmp_path)
+
+
+def grader_commands(path: Path) -> list[list[str]]:
+    """The `grader ...` command lines a template runs, split into words."""
+    data = load(path)
+    if ".github" in path.parts:
+        lines = [s.get("run", "") for job in data["jobs"].values() for s in job["steps"]]
+    else:
+        lines = [line for job in data.values() if isinstance(job, dict) for line in job.get("script", [])]
+    return [line.split(">>")[0].split() for text in lines for line in text.splitlines()
+            if line.strip().startswith("grader ")]
+
+
+@pytest.mark.parametrize("path", [INSTRUCTOR_WORKFLOW, TEMPLATES / "instructor" / ".gitlab-ci.yml"],
+                         ids=["github", "gitlab"])
+def test_instructor_templates_call_existing_verbs_and_options(path):
+    from grader.cli import main
+
+    commands = grader_commands(path)
+    assert {words[1] for words in commands} == {"grade", "merge"}
+    for words in commands:
+        command = main.commands[words[1]]
+        known = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        used = {w for w in words[2:] if w.startswith("-")}
+        assert used <= known, f"{' '.join(words)}: unknown options {used - known}"
