@@ -45,7 +45,7 @@ def _failed_property(test: TestResult) -> list[str]:
     lines = [f"### {inline(test.name)} ({inline(test.function)}, -{points(lost)} points)", ""]
     message = safe_text(test.output, MESSAGE_LIMIT).strip()
     if message:
-        lines += ["What went wrong (expected vs got):", "", fenced(message), ""]
+        lines += ["What went wrong:", "", fenced(message), ""]
     example = safe_text(test.falsifying_example, MESSAGE_LIMIT).strip()
     if example:
         lines += ["Smallest failing input found:", "", fenced(example, "python"), ""]
