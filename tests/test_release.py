@@ -1,7 +1,10 @@
 """`grader release`: the student kit holds what students need and nothing private."""
 
 import ast
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -131,3 +134,29 @@ def test_release_replaces_a_previous_release_but_not_other_folders(tmp_path):
     result = CliRunner().invoke(main, ["release", "-o", str(other)])
     assert result.exit_code != 0 and "not empty" in result.output and "Traceback" not in result.output
     assert (other / "precious.txt").read_text() == "keep me"
+
+
+def make_test(kit: Path) -> subprocess.CompletedProcess:
+    """The student's command, `make test`, in the released folder with this interpreter."""
+    return subprocess.run(["make", "test", f"PYTHON={sys.executable}"], cwd=kit, capture_output=True, text=True,
+                          timeout=600, check=False, env={**os.environ, "NO_COLOR": "1"})
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_released_kit_fails_cleanly_with_stubs_and_passes_with_the_reference(tmp_path):
+    """The GitHub Classroom template: on its own, `make test` fails on the stubs and passes on the reference."""
+    assignment = load_assignment(NAME)
+    kit = release_kit(assignment, tmp_path / "kit").out_dir
+    stubs = make_test(kit)
+    output = stubs.stdout + stubs.stderr
+    assert stubs.returncode != 0
+    assert "Traceback" not in output
+    for fn in assignment.functions:
+        assert f"{fn.name} is not implemented yet" in output
+
+    for path in assignment.reference_dir.glob("*.py"):
+        shutil.copy(path, kit / path.name)
+    solved = make_test(kit)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert " passed" in solved.stdout and "failed" not in solved.stdout
