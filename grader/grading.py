@@ -41,6 +41,10 @@ class SelectionError(ValueError):
     """--only or --shard do not match the submissions; the message says which."""
 
 
+class SandboxError(RuntimeError):
+    """The requested confinement level is not available on this machine; the message says why."""
+
+
 @dataclass(frozen=True)
 class GradeOptions:
     """Instructor overrides of the manifest's limits (None: keep the manifest's) and the sandbox level.
@@ -83,8 +87,13 @@ def batch_fingerprint(assignment: Assignment, options: GradeOptions) -> str:
     return suite_fingerprint(assignment, extra)
 
 
-def preload() -> None:
-    """Import what every child needs, once, in this process (missing optional modules are fine)."""
+def preload(sandbox: str = "auto") -> str:
+    """Import what every child needs and probe the confinement, once, in this process.
+
+    Forked children inherit both (the probe is cached per process). Returns the confinement's
+    name ("" where the sandbox package is absent); raises SandboxError when `sandbox` (a level
+    '1'..'4') is not available here.
+    """
     import importlib
 
     for name in PRELOAD:
@@ -92,6 +101,14 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    try:
+        from grader.sandbox import confine
+    except ImportError:
+        return ""
+    try:
+        return confine.probe(sandbox).name
+    except ValueError as exc:  # confine.ConfinementError
+        raise SandboxError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- scoring
@@ -189,12 +206,15 @@ def _signal(pid: int, sig, group: bool) -> None:
         pass
 
 
-def _run_pytest_in_child(args: list[str], log: str, cwd: str) -> None:
+def _run_pytest_in_child(args: list[str], log: str, cwd: str, parent: int) -> None:
     """Body of a forked child: own session, output to log, pytest.main, exit with its code."""
     import pytest
 
     if hasattr(os, "setsid"):
         os.setsid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the grader died before the line above took effect
+        os._exit(1)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -208,13 +228,25 @@ def _run_pytest_in_child(args: list[str], log: str, cwd: str) -> None:
     sys.exit(int(code))
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this child if the grader dies (a crash must not leave it running)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _start_child(args: list[str], log: Path, cwd: Path) -> _Child:
     """Start pytest with args: forked from this process where possible, else `python -m pytest`."""
     if "fork" in multiprocessing.get_all_start_methods():
         sys.stdout.flush()
         sys.stderr.flush()
         process = multiprocessing.get_context("fork").Process(
-            target=_run_pytest_in_child, args=(args, str(log), str(cwd)), daemon=False
+            target=_run_pytest_in_child, args=(args, str(log), str(cwd), os.getpid()), daemon=False
         )
         process.start()
         return _Child(process.pid, process, process.sentinel)
@@ -396,6 +428,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
         return failed_result(prepared.student, assignment, prepared.error, content_hash=digest,
                              stdout="\n".join(f"grader: {n}" for n in prepared.notes))
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
+    preload(options.sandbox)
     limits = effective_limits(assignment, options)
     workdir = Path(tempfile.mkdtemp(prefix=f"grader-{_safe(prepared.student)}-"))
     try:
@@ -477,7 +510,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         progress.result, progress.resumed = result, resumed
         notify(progress)
 
-    preload()
+    preload(options.sandbox)
     scratch = Path(tempfile.mkdtemp(prefix="grader-batch-"))
     running: list[_Job] = []
     pending = list(selected)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
-from grader.grading import BatchProgress, GradeOptions, SelectionError, grade_batch
+from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
 from grader.sharding import ShardError, parse_shard
 from grader.submissions import SubmissionsError, discover
 
@@ -73,7 +73,7 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
     try:
         results = grade_batch(found.entries, spec, Path(out), jobs=jobs, force=force, only=only, shard=shard,
                               progress_callback=show.update, options=options)
-    except SelectionError as exc:
+    except (SelectionError, SandboxError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write reports in {out}: {exc.strerror or exc}") from None
