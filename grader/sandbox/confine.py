@@ -26,7 +26,6 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
-import json
 import os
 import shutil
 import socket
@@ -380,7 +379,7 @@ def apply_in_worker(config: dict) -> None:
     for layer, step in steps:
         try:
             step()
-        except Exception as exc:  # any failure: the promised layer is not in force
+        except Exception as exc:  # noqa: BLE001  (any failure: the promised layer is not in force)
             os.write(2, f"grader worker: cannot apply {layer} ({exc}); refusing to run student code "
                         f"with less isolation than reported\n".encode())
             os._exit(CONFINE_FAILED_EXIT)
@@ -391,7 +390,7 @@ def apply_in_worker(config: dict) -> None:
 
 
 def _check_in_child(layer: str, prefix: list[str] | None = None, args: tuple[str, ...] = (),
-                   **popen) -> "_Pending | tuple[bool, str]":
+                   **popen) -> _Pending | tuple[bool, str]:
     """Run `python -m grader.sandbox.confine check LAYER ARGS` (behind `prefix`); it prints 'ok' when the layer holds."""
     argv = list(prefix or []) + [sys.executable, "-m", "grader.sandbox.confine", "check", layer, *args]
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "LANG", "LC_ALL")}
@@ -428,7 +427,7 @@ def _wait(pending) -> tuple[bool, str]:
     return pending.verdict() if isinstance(pending, _Pending) else pending
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def probe_layers() -> dict[str, tuple[bool, str]]:
     """layer -> (available, why not), each checked in a child, children in parallel; cached per process."""
     if not sys.platform.startswith("linux"):
@@ -503,6 +502,16 @@ def probe(requested: str = "auto") -> Confinement:
     )
 
 
+def report(confinement: Confinement) -> dict:
+    """What `grader doctor` shows: the level, and for each layer whether it is here, in force, why not, how to get it."""
+    found = probe_layers()
+    layers = [{"layer": layer, "available": found[layer][0], "in_force": layer in confinement.layers,
+               "why_not": found[layer][1], "how_to_get": "" if found[layer][0] else HOW_TO_GET[layer]}
+              for layer in ALL_LAYERS]
+    return {"level": confinement.level, "name": confinement.name, "base_layers": list(BASE_LAYERS),
+            "layers": layers, "landlock_abi": confinement.landlock_abi}
+
+
 # ---------------------------------------------------------------------------------------------
 # The probe child: `python -m grader.sandbox.confine check LAYER [ARGS]`
 
@@ -554,6 +563,7 @@ def _check(layer: str, args: list[str]) -> None:
     else:
         raise AssertionError(f"unknown layer {layer!r}")
     import decimal  # noqa: F401  (a lazy standard-library import must still work)
+
     import numpy  # noqa: F401  (and so must numpy, which every worker needs)
 
 
@@ -562,7 +572,7 @@ if __name__ == "__main__":
         sys.exit("usage: python -m grader.sandbox.confine check LAYER [ARGS]")
     try:
         _check(sys.argv[2], sys.argv[3:])
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (the probe reports any failure as its verdict)
         print(f"{type(exc).__name__}: {exc}")
         sys.exit(1)
     print("ok")
