@@ -221,6 +221,8 @@ def _run_pytest_in_child(args: list[str], log: str, cwd: str, parent: int) -> No
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(out)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     os.chdir(cwd)
     code = pytest.main(args)
     sys.stdout.flush()
@@ -256,14 +258,16 @@ def _start_child(args: list[str], log: Path, cwd: Path) -> _Child:
     return _Child(popen.pid, popen, None)
 
 
-def _pytest_args(assignment: Assignment, grader_root: Path, submission: Path, results: Path) -> list[str]:
-    """The contract's command line for one submission (plus quiet output and no cache)."""
+def _pytest_args(assignment: Assignment, grader_root: Path, submission: Path, results: Path,
+                 sandbox: str = "auto") -> list[str]:
+    """The contract's command line for one submission (plus quiet output, no cache, a sandbox level)."""
     return [
         str(assignment.hidden_tests_dir), "-p", "grader.pytest_plugin",
         "--submission", str(submission), "--grader-results", str(results),
         "--assignment", assignment.name, "--grader-root", str(grader_root),
         "-q", "--tb=short", "--no-header", "-p", "no:cacheprovider",
-    ]
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",  # the plugin is pre-imported on purpose
+    ] + ([] if sandbox == "auto" else ["--sandbox", sandbox])
 
 
 def overlay_root(assignment: Assignment, limits: Limits, folder: Path) -> Path:
@@ -322,8 +326,8 @@ class _Job:
 
 
 def _launch(entry: Entry, prepared: Prepared, workdir: Path, digest: str, assignment: Assignment,
-            grader_root: Path, timeout_s: float) -> _Job:
-    args = _pytest_args(assignment, grader_root, prepared.folder, workdir / "results.json")
+            grader_root: Path, timeout_s: float, sandbox: str = "auto") -> _Job:
+    args = _pytest_args(assignment, grader_root, prepared.folder, workdir / "results.json", sandbox)
     started = time.monotonic()
     child = _start_child(args, workdir / "pytest.log", workdir)
     return _Job(entry, prepared, workdir, digest, child, started, started + timeout_s, timeout_s)
@@ -433,7 +437,8 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
     workdir = Path(tempfile.mkdtemp(prefix=f"grader-{_safe(prepared.student)}-"))
     try:
         grader_root = _grader_root(assignment, options, workdir)
-        job = _launch(entry, prepared, workdir, digest, assignment, grader_root, limits.submission_timeout_s)
+        job = _launch(entry, prepared, workdir, digest, assignment, grader_root, limits.submission_timeout_s,
+                      options.sandbox)
         while job.child.poll() is None:
             _wait([job], _next_deadline([job]))
             _police([job])
@@ -531,7 +536,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
                     shutil.rmtree(workdir, ignore_errors=True)
                     continue
                 running.append(_launch(entry, prepared, workdir, digest, assignment, grader_root,
-                                       limits.submission_timeout_s))
+                                       limits.submission_timeout_s, options.sandbox))
             if not running:
                 continue
             _wait(running, _next_deadline(running))

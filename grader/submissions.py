@@ -72,7 +72,7 @@ class Prepared:
 
 
 def _hidden(name: str) -> bool:
-    return name.startswith(".") or name.startswith("__") or name.startswith("~")
+    return name.startswith((".", "__", "~"))
 
 
 def discover(folder: Path) -> Discovery:
@@ -330,7 +330,7 @@ def notebook_source(text: str, label: str, notes: list[str]) -> str:
     """
     try:
         notebook = nbformat.reads(text, as_version=4)
-    except Exception as exc:  # nbformat raises several unrelated types for broken files
+    except Exception as exc:  # noqa: BLE001 (nbformat raises unrelated types: JSON, schema, version errors)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PrepareError(f"{label}: not a valid notebook ({first[:200]})") from None
     kept = [f'"""Definitions taken from {label} by the grader (imports, functions, classes, constants)."""']
