@@ -3,6 +3,11 @@ and a per-test results file.
 
 Run as: pytest hidden_tests/<name> -p grader.pytest_plugin --submission DIR [--grader-results OUT.json]
 
+`student` is a proxy to a sandboxed worker process (grader.sandbox): student.<function>(...) runs
+there and returns plain values or raises grader.sandbox.StudentError; student.last_call_mutated
+names the arguments the last call modified. `--in-process` imports the submission here instead
+(trusted code only: debugging the suite on the reference or on your own files).
+
 A test declares what it is worth with
     @pytest.mark.grade(function="svm_loss_naive", points=2, hint="what to look at when it fails")
 and its first docstring line is the name a student reads.
@@ -16,9 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.assignment import load_assignment
+from grader.assignment import Assignment, load_assignment
 from grader.binding import bind_in_process
 from grader.results import TestResult
+from grader.sandbox import StudentError, WorkerClient
+from grader.sandbox.confine import probe
+from grader.sandbox.worker import mutated, snapshot
 
 
 def pytest_addoption(parser):
@@ -27,14 +35,103 @@ def pytest_addoption(parser):
     group.addoption("--assignment", default="loss_optimization", help="assignment name (default: %(default)s)")
     group.addoption("--grader-root", default=None, help="folder holding assignments/, reference/, hidden_tests/")
     group.addoption("--grader-results", default=None, help="write per-test results as JSON to this file")
+    group.addoption("--sandbox", default="auto", help="confinement level of the worker: auto or 1..4 (default: auto)")
+    group.addoption("--in-process", action="store_true", default=False,
+                    help="import the submission into this process instead of a worker (trusted code only)")
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "grade(function, points, hint=''): the graded function this test belongs to and its points"
     )
+    binding = StudentBinding(config.getoption("--in-process"), config.getoption("--sandbox"))
+    config.stash[BINDING] = binding
     if config.getoption("--grader-results"):
-        config.pluginmanager.register(ResultsRecorder(Path(config.getoption("--grader-results"))), "grader-results")
+        recorder = ResultsRecorder(Path(config.getoption("--grader-results")), binding)
+        config.pluginmanager.register(recorder, "grader-results")
+
+
+class RemoteFunction:
+    """One graded function of the submission: calling it runs it in the worker."""
+
+    def __init__(self, client: WorkerClient, name: str):
+        self.client = client
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        return self.client.call(self.__name__, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__} (sandboxed)>"
+
+
+class StudentProxy:
+    """student.<function>(...) for every function of the manifest, run in the worker;
+    student.last_call_mutated: positions (and keyword names) of arguments the last call modified."""
+
+    def __init__(self, client: WorkerClient, names):
+        self._client = client
+        for name in names:
+            setattr(self, name, RemoteFunction(client, name))
+
+    @property
+    def last_call_mutated(self) -> tuple:
+        return self._client.last_call_mutated
+
+
+class InProcessStudent:
+    """The --in-process binding: the submission's functions imported here, with last_call_mutated."""
+
+    def __init__(self, namespace):
+        self.last_call_mutated: tuple = ()
+        for name, fn in vars(namespace).items():
+            setattr(self, name, self._tracked(fn))
+
+    def _tracked(self, fn):
+        def call(*args, **kwargs):
+            before = snapshot(args, kwargs)
+            self.last_call_mutated = ()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.last_call_mutated = mutated(before, args, kwargs)
+
+        call.__name__ = fn.__name__
+        return call
+
+
+class StudentBinding:
+    """How this session reaches the submission, and what the results file says about it
+    (sandbox: the confinement's name; stdout: the worker's captured output; error: files that
+    could not be loaded)."""
+
+    def __init__(self, in_process: bool, level: str):
+        self.in_process = in_process
+        self.level = level
+        self.client: WorkerClient | None = None
+        self.sandbox = "in-process (no isolation)" if in_process else ""
+        self.stdout = ""
+        self.error = ""
+
+    def open(self, folder: Path, assignment: Assignment):
+        if self.in_process:
+            return InProcessStudent(bind_in_process(folder, assignment, prefix="student"))
+        confinement = probe(self.level)
+        self.sandbox = confinement.name
+        self.client = WorkerClient(folder, assignment, confinement=confinement)
+        self.client.start()
+        self.error = self.client.load_summary()
+        return StudentProxy(self.client, [spec.name for spec in assignment.functions])
+
+    def close(self) -> None:
+        if self.client is not None:
+            self.error = self.client.load_summary()
+            self.client.close()
+            self.stdout = self.client.output()
+            self.client = None
+
+
+BINDING = pytest.StashKey[StudentBinding]()
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +154,11 @@ def student(pytestconfig, assignment):
     folder = pytestconfig.getoption("--submission")
     if not folder:
         pytest.fail("no submission given: run pytest with --submission DIR", pytrace=False)
-    return bind_in_process(Path(folder), assignment, prefix="student")
+    binding = pytestconfig.stash[BINDING]
+    try:
+        yield binding.open(Path(folder), assignment)
+    finally:
+        binding.close()
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +176,7 @@ def failure_message(excinfo) -> tuple[str, str]:
     notes = [str(n) for n in getattr(exc, "__notes__", ())]
     example = "\n".join(n for n in notes if n.startswith("Falsifying example"))
     message = str(exc) or type(exc).__name__
-    if not isinstance(exc, AssertionError):
+    if not isinstance(exc, (AssertionError, StudentError)):
         message = f"{type(exc).__name__}: {message}"
     return message, example
 
@@ -87,8 +188,9 @@ class ResultsRecorder:
     captured output, "error": a submission-level problem or ""}.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, binding: StudentBinding):
         self.path = path
+        self.binding = binding
         self.results: dict[str, TestResult] = {}
         self.started = time.monotonic()
 
@@ -122,9 +224,9 @@ class ResultsRecorder:
     def pytest_sessionfinish(self, session):
         data = {
             "tests": [vars(r) for r in self.results.values()],
-            "sandbox": "in-process (no isolation)",
-            "stdout": "",
-            "error": "",
+            "sandbox": self.binding.sandbox,
+            "stdout": self.binding.stdout,
+            "error": self.binding.error,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -122,24 +122,27 @@ def _copy_one(source: Path, target: Path, room: int) -> int | str:
     return len(data)
 
 
-def install_runtime(target: Path) -> None:
-    """Put the worker's own code (grader/sandbox/*.py, stub package files) under target, the only
-    folder on the worker's PYTHONPATH: the grader's repository never is."""
-    package = target / "grader" / "sandbox"
-    package.mkdir(parents=True, mode=0o755)
-    (target / "grader" / "__init__.py").write_text('"""Worker runtime."""\n')
-    (package / "__init__.py").write_text('"""Worker runtime."""\n')
-    for source in Path(__file__).parent.glob("*.py"):
-        if source.name != "__init__.py":
-            shutil.copyfile(source, package / source.name)
+#: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR READ_FD WRITE_FD CONFIG`: the grader package
+#: is reached through stub package modules, so neither the repository nor the working directory
+#: (the submission) is ever on the worker's sys.path, and grader/__init__.py never runs there.
+BOOTSTRAP = """\
+import sys, types
+sys.path[:] = [p for p in sys.path if p not in ("", ".")]
+for name, path in (("grader", sys.argv[1]), ("grader.sandbox", sys.argv[1] + "/sandbox")):
+    module = types.ModuleType(name)
+    module.__path__ = [path]
+    sys.modules[name] = module
+from grader.sandbox.worker import run
+run(sys.argv[2:])
+"""
 
 
 def describe_exit(returncode: int | None, cpu_s: float) -> str:
     """How a worker ended, in words ('crashed (signal 11, SIGSEGV)')."""
     if returncode is None:
         return "stopped answering"
-    if returncode < 0:
-        number = -returncode
+    if returncode < 0 or 128 < returncode < 128 + signal.NSIG:  # a wrapper (bubblewrap) reports 128 + signal
+        number = -returncode if returncode < 0 else returncode - 128
         try:
             name = signal.Signals(number).name
         except ValueError:
@@ -174,10 +177,8 @@ class WorkerClient:
         self.root = Path(tempfile.mkdtemp(prefix="grader-worker-"))
         self.root.chmod(0o711)
         self.copy_dir = self.root / "submission"
-        self.runtime_dir = self.root / "runtime"
         self.output_path = self.root / "output.txt"
         self.problems: dict[str, str] = copy_submission(Path(submission_dir), self.copy_dir, assignment.files)
-        install_runtime(self.runtime_dir)
         self.functions_found: tuple[str, ...] = ()
         self.last_call_mutated: tuple = ()
         self._worker: _Worker | None = None
@@ -203,7 +204,18 @@ class WorkerClient:
             self._spent += time.monotonic() - began
 
     def call(self, function: str, *args, **kwargs):
-        """function(*args, **kwargs) run by the worker: its plain value, or StudentError."""
+        """function(*args, **kwargs) run by the worker: its plain value, or StudentError.
+
+        Every StudentError is raised from this one line with no chained context, so Hypothesis sees
+        one failure whether a call timed out or the circuit breaker refused it."""
+        try:
+            return self._call(function, args, kwargs)
+        except StudentError as exc:
+            error = exc
+        error.__context__ = error.__cause__ = None
+        raise error.with_traceback(None)
+
+    def _call(self, function: str, args: tuple, kwargs: dict):
         self.last_call_mutated = ()
         if function in self._broken:
             raise StudentError(self._broken[function], function, "timeout")
@@ -267,14 +279,15 @@ class WorkerClient:
             "caps": vars(self.caps),
             "confine": self.confinement.worker_config(),
         }
-        argv = [self.python, "-s", "-B", "-m", "grader.sandbox.worker",
+        package = str(Path(__file__).resolve().parent.parent)
+        argv = [self.python, "-s", "-B", "-c", BOOTSTRAP, package,
                 str(worker_read), str(worker_write), json.dumps(config)]
         output = os.open(self.output_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             proc = subprocess.Popen(
                 self.confinement.command(argv, self.copy_dir),
                 cwd=self.copy_dir,
-                env=clean_env(home=str(self.copy_dir), pythonpath=str(self.runtime_dir)),
+                env=clean_env(home=str(self.copy_dir)),
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=output,

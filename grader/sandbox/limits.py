@@ -55,9 +55,9 @@ def apply_rlimits(spec: dict[str, list[int]]) -> list[str]:
     return failed
 
 
-def clean_env(home: str, pythonpath: str) -> dict[str, str]:
+def clean_env(home: str) -> dict[str, str]:
     """The worker's whole environment: a minimal PATH/HOME/LANG, one BLAS thread, fixed hashing,
-    no bytecode writing, and pythonpath (the worker's own code) as the only import path added."""
+    no bytecode writing, no user site-packages, nothing from the grader's own environment."""
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
@@ -66,7 +66,6 @@ def clean_env(home: str, pythonpath: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "PYTHONSAFEPATH": "1",
-        "PYTHONPATH": pythonpath,
     }
     env.update({name: "1" for name in BLAS_THREADS})
     return env

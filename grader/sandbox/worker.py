@@ -1,7 +1,8 @@
 """The untrusted side: a process that imports one submission's files and answers calls over a pipe.
 
-Started by grader.sandbox.client as `python -s -B -m grader.sandbox.worker READ_FD WRITE_FD CONFIG`
-in the submission's private copy (cwd), with only its own code on PYTHONPATH. Frames it exchanges:
+Started by grader.sandbox.client (see its BOOTSTRAP) in the submission's private copy (cwd), with
+neither the repository nor the copy on sys.path until the copy is added for the student's imports.
+`run(READ_FD, WRITE_FD, CONFIG)` applies the limits and confinement, loads the files and serves. Frames:
 
     LOADING (file,)                              before importing each file
     READY (((file, problem), ...), (function, ...))  load problems and the functions found
@@ -120,16 +121,17 @@ def capture_output(output_bytes: int) -> None:
 
 
 def isolate_imports(copy_dir: str) -> None:
-    """Leave the submission copy and the Python installation as the only import sources: drop the
-    worker's own PYTHONPATH entry and any editable-install finder that maps the grader's repository."""
-    own = set(filter(None, os.environ.pop("PYTHONPATH", "").split(os.pathsep)))
+    """Leave the submission copy and the Python installation as the only import sources: close the
+    stub `grader` package to further imports and drop any editable-install finder mapping the repository."""
+    for package in ("grader", "grader.sandbox"):
+        sys.modules[package].__path__ = []
 
     def editable(obj) -> bool:
         return str(getattr(obj, "__module__", "")).startswith("__editable__")
 
     sys.meta_path[:] = [f for f in sys.meta_path if not editable(f)]
     sys.path_hooks[:] = [h for h in sys.path_hooks if not editable(h)]
-    sys.path[:] = [copy_dir] + [p for p in sys.path if p and p not in own and p != copy_dir]
+    sys.path[:] = [copy_dir] + [p for p in sys.path if p and p != copy_dir]
     sys.path_importer_cache.clear()
 
 
@@ -142,7 +144,8 @@ def text_of(exc: BaseException) -> str:
 
 
 def student_traceback(exc: BaseException, copy_dir: str) -> str:
-    """The traceback of exc keeping only frames from files in the submission copy (relative names)."""
+    """The traceback of exc keeping only frames from files in the submission copy (relative names),
+    without the final exception line (the ERROR frame carries it)."""
     prefix = os.path.join(copy_dir, "")
     frames = [
         traceback.FrameSummary(f.filename[len(prefix):], f.lineno, f.name, line=f.line)
@@ -152,7 +155,7 @@ def student_traceback(exc: BaseException, copy_dir: str) -> str:
     if not frames:
         return ""
     lines = traceback.StackSummary.from_list(frames).format()
-    text = "Traceback (most recent call last):\n" + "".join(lines) + f"{type(exc).__name__}: {text_of(exc)}"
+    text = "Traceback (most recent call last):\n" + "".join(lines).rstrip("\n")
     return text if len(text) <= MAX_TEXT else "...\n" + text[-MAX_TEXT:]
 
 
@@ -200,7 +203,7 @@ def load_submission(pipe: Pipe, files: list[str], problems: dict[str, str], copy
     return modules
 
 
-def fingerprint(value, caps: Caps) -> bytes | None:
+def fingerprint(value, caps: Caps = Caps()) -> bytes | None:
     """The encoded bytes of value (None when it cannot be encoded): equal fingerprints, equal values."""
     try:
         return encode_frame(MsgType.RESULT, (value,), caps)
@@ -208,14 +211,14 @@ def fingerprint(value, caps: Caps) -> bytes | None:
         return None
 
 
-def snapshot(args: tuple, kwargs: dict, caps: Caps) -> dict:
+def snapshot(args: tuple, kwargs: dict, caps: Caps = Caps()) -> dict:
     """{position or keyword: fingerprint} of a call's arguments, taken before the call."""
     prints = {i: fingerprint(a, caps) for i, a in enumerate(args)}
     prints.update({k: fingerprint(v, caps) for k, v in kwargs.items()})
     return prints
 
 
-def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps) -> tuple:
+def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps = Caps()) -> tuple:
     """The positions (ints) and keywords (strs) whose argument changed since `before`."""
     now = snapshot(args, kwargs, caps)
     return tuple(key for key, value in before.items() if value is None or now[key] != value)
@@ -289,5 +292,6 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    os._exit(main(sys.argv[1:]))  # skip the student's atexit hooks and leftover threads
+def run(argv: list[str]) -> None:
+    """main(argv), then exit at once: the student's atexit hooks and leftover threads never run."""
+    os._exit(main(argv))
