@@ -1,9 +1,10 @@
 """One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
 
 from grader.commands.doctor import doctor
+from grader.commands.export import export
 from grader.commands.grade import grade
 from grader.commands.merge import merge
 from grader.commands.notebook import notebook
 from grader.commands.release import release
 
-COMMANDS = [doctor, grade, merge, notebook, release]
+COMMANDS = [doctor, export, grade, merge, notebook, release]

@@ -1,0 +1,76 @@
+"""Inside Gradescope (called by run_autograder): grade the one submission folder with the bundled
+hidden suite and write results.json; a submission that cannot be graded is a result, not a crash.
+
+python -m grader.gradescope.run --root SOURCE --submission DIR --results FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import grader
+from grader.assignment import Assignment, ManifestError, load_assignment
+from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
+from grader.grading import grade_submission
+from grader.reports import write_atomic
+from grader.submissions import Entry, prepare
+
+#: The export's settings, at the root of the unpacked zip.
+CONFIG_NAME = "gradescope.json"
+#: The student id in results (Gradescope knows who submitted; the grader does not need to).
+STUDENT = "submission"
+
+
+def submission_entry(folder: Path) -> Entry:
+    """The entry for Gradescope's submission folder: the folder itself, or the one notebook or zip
+    it holds when it has no .py file (what a student uploads)."""
+    files = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")] if folder.is_dir() else []
+    if not any(p.suffix == ".py" for p in files):
+        notebooks = [p for p in files if p.suffix == ".ipynb"]
+        zips = [p for p in files if p.suffix == ".zip"]
+        if len(notebooks) == 1 and not zips:
+            return Entry(STUDENT, notebooks[0], "notebook")
+        if len(zips) == 1 and not notebooks:
+            return Entry(STUDENT, zips[0], "zip")
+    error = "" if folder.is_dir() else f"no submission folder at {folder}"
+    return Entry(STUDENT, folder, "folder", error)
+
+
+def grade_for_gradescope(root: Path, submission: Path) -> tuple[dict, Assignment]:
+    """Grade submission with the assignment bundled under root; returns (results.json dict, assignment)."""
+    config = json.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
+    assignment = load_assignment(config["assignment"], root)
+    policy = VisibilityPolicy.from_json(config.get("visibility", {}))
+    workdir = Path(tempfile.mkdtemp(prefix="gradescope-"))
+    try:
+        entry = submission_entry(submission)
+        result = grade_submission(prepare(entry, workdir, assignment), assignment, entry=entry)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return gradescope_results(result, assignment, policy), assignment
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader.gradescope.run", description=__doc__)
+    parser.add_argument("--root", type=Path, required=True, help="the unpacked autograder zip")
+    parser.add_argument("--submission", type=Path, required=True, help="the student's files")
+    parser.add_argument("--results", type=Path, required=True, help="where results.json goes")
+    args = parser.parse_args(argv)
+    try:
+        data, assignment = grade_for_gradescope(args.root, args.submission)
+    except (OSError, ValueError, KeyError, ManifestError) as exc:
+        print(f"grader: cannot grade: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    write_atomic(args.results, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    print(f"graded {assignment.name}: {data['score']:g} / {assignment.max_score:g} "
+          f"(grader {grader.__version__} from {Path(grader.__file__).parent})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
