@@ -163,7 +163,7 @@ def _encode_array(value: np.ndarray, parts: list, caps: Caps) -> None:
         raise ProtocolError(f"an array with {array.ndim} dimensions (max {caps.max_ndim})")
     if array.nbytes > caps.max_frame_bytes:
         raise ProtocolError(f"an array of {array.nbytes} bytes (max {caps.max_frame_bytes})")
-    array = np.ascontiguousarray(array, dtype=dtype)
+    array = np.asarray(array, dtype=dtype, order="C")
     header = bytes((_ARRAY, code, array.ndim)) + b"".join(_U64.pack(d) for d in array.shape)
     parts.append(header + _U64.pack(array.nbytes))
     if array.nbytes:
