@@ -14,7 +14,9 @@
 # - pick a learning rate and a regularization strength on a **validation** set.
 #
 # You write the functions in `linear_svm.py`, `softmax.py` and `optim.py`; this notebook only calls
-# them. Run the public tests with `make test` in this folder at any time.
+# them. Run the public tests with `make test` in this folder at any time. Besides the packages of
+# `requirements.txt`, this notebook needs Jupyter and matplotlib
+# (`python3 -m pip install notebook matplotlib`).
 #
 # Conventions (as in the docstrings): `W` is `(D, C)`, `X` is `(N, D)` with a bias column of ones,
 # `y` is `(N,)` with labels in `[0, C)`, and
