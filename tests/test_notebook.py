@@ -1,6 +1,7 @@
 """The walkthrough notebook: built from its readable source without drift, and runs end to end
 against the reference (nbclient + ipykernel) with the sanity checks it promises."""
 
+import json
 import math
 import re
 import shutil
@@ -60,9 +61,16 @@ def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
     for path in ASSIGNMENT.reference_dir.glob("*.py"):
         shutil.copy(path, work / path.name)
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    # A kernelspec of our own for this interpreter, so no user-wide "python3" kernel can be picked up.
+    spec_dir = tmp_path / "jupyter" / "kernels" / "grader-walkthrough"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "grader walkthrough test", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     nb = nbformat.read(work / "walkthrough.ipynb", as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("import sys; print('kernel python:', sys.executable)"))
-    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
+    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="grader-walkthrough",
                                      resources={"metadata": {"path": str(work)}})
     client.execute()
 
