@@ -146,12 +146,19 @@ def find_leaks(folder: Path, assignment: Assignment) -> list[str]:
 
 
 def _looks_like_release(folder: Path, assignment: Assignment) -> bool:
-    """True when folder holds a previous release of this assignment (its manifest names it)."""
-    manifest = folder / "assignment.toml"
+    """True when folder holds a previous release of this assignment: its manifest names it and has
+    no private keys (the instructor's own manifest has them)."""
     try:
-        return tomllib.loads(manifest.read_text(encoding="utf-8")).get("name") == assignment.name
+        data = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return False
+    return data.get("name") == assignment.name and not PRIVATE_MANIFEST_KEYS & set(data)
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    """True when a and b are the same folder or one contains the other."""
+    a, b = a.resolve(), b.resolve()
+    return a == b or a in b.parents or b in a.parents
 
 
 def release_kit(assignment: Assignment, out_dir: Path, with_ci: bool = True, force: bool = False) -> Release:
@@ -163,6 +170,9 @@ def release_kit(assignment: Assignment, out_dir: Path, with_ci: bool = True, for
     force. Raises ReleaseError when out_dir is not replaceable or a leak is found (nothing written).
     """
     out_dir = Path(out_dir)
+    for source in (assignment.kit_dir, assignment.reference_dir, assignment.hidden_tests_dir):
+        if _overlaps(out_dir, source):
+            raise ReleaseError(f"{out_dir} overlaps {source}: release into a folder of its own")
     if out_dir.exists() and any(out_dir.iterdir()) and not force and not _looks_like_release(out_dir, assignment):
         raise ReleaseError(f"{out_dir} is not empty and is not a previous release of {assignment.name!r}: "
                            "choose an empty folder or pass --force")

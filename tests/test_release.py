@@ -136,6 +136,19 @@ def test_release_replaces_a_previous_release_but_not_other_folders(tmp_path):
     assert (other / "precious.txt").read_text() == "keep me"
 
 
+def test_release_never_writes_over_or_inside_the_sources(fake_root):
+    assignment = load_assignment(NAME, fake_root)
+    before = sorted(p.relative_to(fake_root) for p in fake_root.rglob("*"))
+    for target in (assignment.kit_dir, assignment.kit_dir / "dist", fake_root, assignment.reference_dir):
+        with pytest.raises(ReleaseError, match="overlaps"):
+            release_kit(assignment, target, force=True)
+    assert sorted(p.relative_to(fake_root) for p in fake_root.rglob("*")) == before
+    copy = fake_root.parent / "copy-of-kit"
+    shutil.copytree(assignment.kit_dir, copy)
+    with pytest.raises(ReleaseError, match="not a previous release"):
+        release_kit(assignment, copy)
+
+
 def make_test(kit: Path) -> subprocess.CompletedProcess:
     """The student's command, `make test`, in the released folder with this interpreter."""
     return subprocess.run(["make", "test", f"PYTHON={sys.executable}"], cwd=kit, capture_output=True, text=True,
