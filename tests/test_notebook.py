@@ -9,8 +9,10 @@ import sys
 
 import nbformat
 import pytest
+from click.testing import CliRunner
 
 from grader.assignment import load_assignment
+from grader.cli import main
 from grader.notebook import build_notebooks, parse_cells, render, stale_notebooks
 
 ASSIGNMENT = load_assignment("loss_optimization")
@@ -31,6 +33,21 @@ def test_build_is_deterministic_and_rebuilds_only_stale_notebooks(tmp_path):
     assert build_notebooks(tmp_path) == [] and (tmp_path / "demo.ipynb").read_text() == first
     (tmp_path / "notebook" / "demo.py").write_text("# %%\nprint('changed')\n")
     assert list(stale_notebooks(tmp_path)) == [tmp_path / "demo.ipynb"]
+
+
+def test_notebook_command_checks_and_rebuilds(tmp_path):
+    kit = tmp_path / "assignments" / "loss_optimization"
+    shutil.copytree(ASSIGNMENT.kit_dir, kit, ignore=shutil.ignore_patterns("__pycache__", "tests"))
+    runner = CliRunner()
+    args = ["notebook", "--root", str(tmp_path)]
+    assert runner.invoke(main, [*args, "--check"]).exit_code == 0
+    source = kit / "notebook" / "walkthrough.py"
+    source.write_text(source.read_text() + "\n# %%\nprint('one more cell')\n")
+    stale = runner.invoke(main, [*args, "--check"])
+    assert stale.exit_code == 1 and "stale" in stale.output
+    assert runner.invoke(main, args).exit_code == 0
+    assert "one more cell" in nbformat.read(kit / "walkthrough.ipynb", as_version=4).cells[-1].source
+    assert runner.invoke(main, [*args, "--check"]).exit_code == 0
 
 
 def test_committed_notebook_equals_a_fresh_build_of_its_source():

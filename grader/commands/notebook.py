@@ -2,14 +2,16 @@
 
 import click
 
-from grader.assignment import ManifestError, load_assignment
+from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.notebook import build_notebooks, notebook_targets, stale_notebooks
 
 
 @click.command("notebook")
 @click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
+@click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
+              help="Folder holding assignments/ (default: this installation).")
 @click.option("--check", is_flag=True, help="only report notebooks that differ from their source (exit 1 if any)")
-def notebook(name: str, check: bool):
+def notebook(name: str, root: str, check: bool):
     """Build assignments/NAME/<stem>.ipynb from assignments/NAME/notebook/<stem>.py.
 
     \b
@@ -17,7 +19,7 @@ def notebook(name: str, check: bool):
     grader notebook --check    in CI: fail when the committed notebook drifted
     """
     try:
-        kit_dir = load_assignment(name).kit_dir
+        kit_dir = load_assignment(name, root).kit_dir
     except ManifestError as exc:
         raise click.ClickException(str(exc)) from None
     if not notebook_targets(kit_dir):
