@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from grader.assignment import ManifestError, load_assignment
+from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.release import ReleaseError, release_kit
 
 
@@ -12,10 +12,12 @@ from grader.release import ReleaseError, release_kit
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="folder to write the kit into (a GitHub Classroom template repository)")
 @click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
+@click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
+              help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 @click.option("--ci/--no-ci", default=True, show_default=True,
               help="include the student CI files (.github/workflows, .gitlab-ci.yml)")
 @click.option("--force", is_flag=True, help="replace DIR even when it is not a previous release")
-def release(out_dir: Path, name: str, ci: bool, force: bool):
+def release(out_dir: Path, name: str, root: str, ci: bool, force: bool):
     """Write the kit students receive into DIR: never the reference, hidden tests or grader code.
 
     \b
@@ -23,7 +25,7 @@ def release(out_dir: Path, name: str, ci: bool, force: bool):
     cd dist/student-kit && make test      # what a student runs
     """
     try:
-        kit = release_kit(load_assignment(name), out_dir, with_ci=ci, force=force)
+        kit = release_kit(load_assignment(name, root), out_dir, with_ci=ci, force=force)
     except (ManifestError, ReleaseError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"released {name} to {kit.out_dir} ({len(kit.files)} files)")
