@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
-
 from kit_binding import bind_solution
 from kit_report import plain_failure
 
@@ -41,13 +40,14 @@ def pytest_addoption(parser):
     parser.addoption(
         "--solution-dir",
         default=None,
-        help=f"folder holding linear_svm.py, softmax.py and optim.py to test (default: ${SOLUTION_DIR_VARIABLE} "
+        help=f"folder holding linear_svm.py, softmax.py and optim.py to test "
+        f"(default: ${SOLUTION_DIR_VARIABLE} "
         "or the kit folder)",
     )
 
 
 def solution_dir(config):
-    """The folder whose files are tested: --solution-dir, else $LOSS_OPTIMIZATION_SOLUTION_DIR, else the kit."""
+    """The folder to test: --solution-dir, else $LOSS_OPTIMIZATION_SOLUTION_DIR, else the kit folder."""
     chosen = config.getoption("--solution-dir") or os.environ.get(SOLUTION_DIR_VARIABLE)
     return Path(chosen).resolve() if chosen else KIT_DIR
 

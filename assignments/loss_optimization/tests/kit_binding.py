@@ -6,8 +6,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 
-class SolutionProblem(Exception):
-    """A file or function the tests need is missing or does not import; the message says which."""
+class SolutionProblem(BaseException):
+    """A file or function the tests need is missing or does not import; the message says which.
+
+    A BaseException, not an Exception, so that Hypothesis stops at the first example: the input does
+    not matter.
+    """
 
 
 def load_file(path):
@@ -55,7 +59,7 @@ def bind_solution(folder, function_files):
             else:
                 try:
                     modules[file] = load_file(path)
-                except Exception as error:  # the student's file: any error is reported, not raised
+                except (Exception, SystemExit) as error:  # noqa: BLE001 - the student's file: reported, not raised
                     modules[file] = import_problem(path, error)
         module = modules[file]
         if isinstance(module, str):

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import numpy as np
 
-from kit_binding import SolutionProblem
-
 EPS = float(np.finfo(np.float64).eps)
 #: Largest relative error accepted between your dW and centred differences (h = 1e-5). Away from
 #: hinge kinks the loss is piecewise quadratic or smooth, so a correct dW gives about 1e-9 or less.
@@ -28,11 +26,15 @@ gradient_check = kit_module("gradient_check")
 
 
 class PropertyFailure(AssertionError):
-    """A property of the assignment does not hold; the message says which, on what input, and what to look at."""
+    """A property does not hold; the message says which, on what input, and what to look at."""
 
 
-class StudentError(Exception):
-    """Your function raised an exception (other than NotImplementedError) on a test input."""
+class StudentError(BaseException):
+    """Your function raised an exception (other than NotImplementedError) on a test input.
+
+    A BaseException, not an Exception, so that Hypothesis stops at the first input that crashes
+    (its first inputs are the smallest) instead of searching for a smaller one at length.
+    """
 
 
 class NotImplementedYet(BaseException):
@@ -61,9 +63,9 @@ def call(student, name, on, *args):
         return getattr(student, name)(*args)
     except NotImplementedError as error:
         where = traceback.extract_tb(error.__traceback__)[-1]
-        raise NotImplementedYet(f"{where.name} is not implemented yet (edit {Path(where.filename).name})") from error
-    except SolutionProblem:
-        raise
+        raise NotImplementedYet(
+            f"{where.name} is not implemented yet (edit {Path(where.filename).name})"
+        ) from error
     except Exception as error:  # your code: any error is reported with the input that caused it
         raise StudentError(f"{name} raised {type(error).__name__}: {error}\n  input: {on}") from error
 
@@ -85,15 +87,33 @@ def run_loss(student, name, problem, note=""):
     on = problem.describe() + note
     result = call(student, name, on, problem.W, problem.X, problem.y, problem.reg)
     if not isinstance(result, tuple) or len(result) != 2:
-        fail(name, "must return a tuple (loss, dW).", on, "a tuple (loss, dW)", describe(result),
-             "the return statement: `return loss, dW`.")
+        fail(
+            name,
+            "must return a tuple (loss, dW).",
+            on,
+            "a tuple (loss, dW)",
+            describe(result),
+            "the return statement: `return loss, dW`.",
+        )
     loss, dW = result
     if np.ndim(loss) != 0 or not np.isrealobj(loss):
-        fail(name, "the loss must be a single real number.", on, "a float", describe(loss),
-             "the mean over examples: sum over everything and divide by N, then float(loss).")
+        fail(
+            name,
+            "the loss must be a single real number.",
+            on,
+            "a float",
+            describe(loss),
+            "the mean over examples: sum over everything and divide by N, then float(loss).",
+        )
     if not isinstance(dW, np.ndarray) or dW.shape != problem.W.shape:
-        fail(name, "dW must be a numpy array of W's shape.", on, f"numpy array of shape {problem.W.shape}",
-             describe(dW), "dW accumulates one column per class: start from np.zeros_like(W).")
+        fail(
+            name,
+            "dW must be a numpy array of W's shape.",
+            on,
+            f"numpy array of shape {problem.W.shape}",
+            describe(dW),
+            "dW accumulates one column per class: start from np.zeros_like(W).",
+        )
     return float(loss), dW
 
 
@@ -110,17 +130,22 @@ def worst_gradient_error(analytic, numerical):
 
 
 def check_gradient(student, name, problem, look_at):
-    """Compare dW with centred differences of the loss (kit's gradient_check, h = 1e-5) at every entry of W."""
+    """Compare dW with centred differences of the loss (gradient_check.py, h = 1e-5) at every entry of W."""
     _, dW = run_loss(student, name, problem)
     numerical = gradient_check.eval_numerical_gradient(
         lambda W: run_loss(student, name, problem.with_W(W))[0], problem.W.copy()
     )
     error, (d, c) = worst_gradient_error(dW, numerical)
     if not error <= GRADIENT_BOUND:
-        fail(name, f"the analytic gradient dW does not match the numerical gradient (centred differences, "
-                   f"h = 1e-5): relative error {error:.2e} at W[{d}, {c}] (must be <= {GRADIENT_BOUND:g}).",
-             problem.describe(), f"dW[{d}, {c}] = {numerical[d, c]:.8g} (numerical)",
-             f"dW[{d}, {c}] = {dW[d, c]:.8g} (yours)", look_at)
+        fail(
+            name,
+            f"the analytic gradient dW does not match the numerical gradient (centred differences, "
+            f"h = 1e-5): relative error {error:.2e} at W[{d}, {c}] (must be <= {GRADIENT_BOUND:g}).",
+            problem.describe(),
+            f"dW[{d}, {c}] = {numerical[d, c]:.8g} (numerical)",
+            f"dW[{d}, {c}] = {dW[d, c]:.8g} (yours)",
+            look_at,
+        )
 
 
 def check_regularization(student, name, problem):
@@ -132,18 +157,27 @@ def check_regularization(student, name, problem):
     got = loss_reg - loss_0
     if not abs(got - expected) <= 1e-9 * (abs(expected) + abs(loss_0)) + 1e-12:
         ratio = f" ({got / expected:.3g} times the right value)" if expected else ""
-        fail(name, "the regularization term must be exactly reg * np.sum(W * W).", on,
-             f"loss(reg) - loss(0) = {expected:.10g}", f"loss(reg) - loss(0) = {got:.10g}{ratio}",
-             "add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once.")
+        fail(
+            name,
+            "the regularization term must be exactly reg * np.sum(W * W).",
+            on,
+            f"loss(reg) - loss(0) = {expected:.10g}",
+            f"loss(reg) - loss(0) = {got:.10g}{ratio}",
+            "add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once.",
+        )
     expected_dW = 2 * problem.reg * problem.W
     got_dW = dW_reg - dW_0
     tol = 1e-9 * (np.abs(expected_dW) + np.abs(dW_0)) + 1e-12
     if not np.all(np.abs(got_dW - expected_dW) <= tol):
         d, c = np.unravel_index(int(np.argmax(np.abs(got_dW - expected_dW) - tol)), tol.shape)
-        fail(name, "the gradient of the regularization term must be exactly 2 * reg * W.", on,
-             f"dW(reg) - dW(0) at [{d}, {c}] = {expected_dW[d, c]:.10g}",
-             f"dW(reg) - dW(0) at [{d}, {c}] = {got_dW[d, c]:.10g}",
-             "add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg).")
+        fail(
+            name,
+            "the gradient of the regularization term must be exactly 2 * reg * W.",
+            on,
+            f"dW(reg) - dW(0) at [{d}, {c}] = {expected_dW[d, c]:.10g}",
+            f"dW(reg) - dW(0) at [{d}, {c}] = {got_dW[d, c]:.10g}",
+            "add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg).",
+        )
 
 
 def check_inputs_unchanged(student, name, problem):
@@ -154,7 +188,12 @@ def check_inputs_unchanged(student, name, problem):
         now = getattr(problem, label)
         if now.shape != original.shape or now.dtype != original.dtype or not np.array_equal(now, original):
             changed = int(np.sum(now != original)) if now.shape == original.shape else "all"
-            fail(name, f"it modified its input {label}; W, X and y must not change.", problem.describe(),
-                 f"{label} unchanged", f"{label} changed in {changed} entries",
-                 "in-place operations on inputs (`X -= ...`, `W *= ...`, `y[...] = ...`, np.*(..., out=X)); "
-                 "work on new arrays or copies.")
+            fail(
+                name,
+                f"it modified its input {label}; W, X and y must not change.",
+                problem.describe(),
+                f"{label} unchanged",
+                f"{label} changed in {changed} entries",
+                "in-place operations on inputs (`X -= ...`, `W *= ...`, `y[...] = ...`, np.*(..., out=X)); "
+                "work on new arrays or copies.",
+            )

@@ -37,8 +37,12 @@ class Problem:
         return self.X.dot(self.W)
 
 
+#: The regularization strength of problems that do not ask for one.
+NO_REG = st.just(0.0)
+
+
 @st.composite
-def problems(draw, max_n=6, max_d=5, min_c=2, max_c=5, reg=st.just(0.0), w_scale=1.0):
+def problems(draw, max_n=6, max_d=5, min_c=2, max_c=5, reg=NO_REG, w_scale=1.0):
     """A Problem with 1..max_n examples, 1..max_d features, min_c..max_c classes and reg drawn from `reg`.
 
     X and W are Gaussian (W scaled by w_scale), y uniform over the classes.

@@ -29,7 +29,9 @@ class PlainFailure:
 def own_frames(error, solution_dir):
     """The traceback frames of `error` that are in files of solution_dir, innermost last."""
     folder = Path(solution_dir).resolve()
-    return [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve().parent == folder]
+    return [
+        f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve().parent == folder
+    ]
 
 
 def plain_text(error, solution_dir):
@@ -39,7 +41,9 @@ def plain_text(error, solution_dir):
     if isinstance(error, StudentError):
         lines = [str(error), "  where (innermost last):"]
         for frame in own_frames(error.__cause__, solution_dir):
-            lines.append(f"    {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {frame.line}")
+            lines.append(
+                f"    {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {frame.line}"
+            )
         return "\n".join(lines)
     return None
 

@@ -1,12 +1,17 @@
-"""Public tests of svm_loss_naive and svm_loss_vectorized (linear_svm.py): properties any correct SVM loss has."""
+"""Public tests of svm_loss_naive and svm_loss_vectorized (linear_svm.py): properties of any correct SVM."""
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-
 from kit_checks import (
-    call, check_gradient, check_inputs_unchanged, check_regularization, describe, fail, run_loss,
+    call,
+    check_gradient,
+    check_inputs_unchanged,
+    check_regularization,
+    describe,
+    fail,
+    run_loss,
 )
 from kit_problems import hinge_gap, problems, regs, separable
 
@@ -18,24 +23,36 @@ GRADIENT_HINT = (
 
 
 #: Each SVM test runs once for each of the two functions.
-pytestmark_svm = pytest.mark.parametrize("svm", SVM_FUNCTIONS)
+for_both_svms = pytest.mark.parametrize("svm", SVM_FUNCTIONS)
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(reg=regs()))
 def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, svm, problem):
     """Return types: loss is a Python float, dW a float64 numpy array of W's shape."""
     _, dW = run_loss(student, svm, problem)
     raw_loss = call(student, svm, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
     if not isinstance(raw_loss, float):
-        fail(svm, "the loss must be a Python float.", problem.describe(), "float", describe(raw_loss),
-             "return float(loss) rather than an array or a numpy scalar of another type.")
+        fail(
+            svm,
+            "the loss must be a Python float.",
+            problem.describe(),
+            "float",
+            describe(raw_loss),
+            "return float(loss) rather than an array or a numpy scalar of another type.",
+        )
     if dW.dtype != np.float64:
-        fail(svm, "dW must have W's dtype (float64 here).", problem.describe(), "float64", str(dW.dtype),
-             "start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array.")
+        fail(
+            svm,
+            "dW must have W's dtype (float64 here).",
+            problem.describe(),
+            "float64",
+            str(dW.dtype),
+            "start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array.",
+        )
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(max_n=8, max_c=8))
 def test_zero_weights_give_exactly_C_minus_1(student, svm, problem):
     """At W = 0 every margin is 0 - 0 + 1 = 1, so the loss is exactly C - 1."""
@@ -49,25 +66,38 @@ def test_zero_weights_give_exactly_C_minus_1(student, svm, problem):
             hint = "the correct class j == y[i] is counted in the sum: skip it (its margin is always 1)."
         else:
             hint = "margins s_j - s_y[i] + 1 with delta = 1, summed over j != y[i], averaged over examples."
-        fail(svm, "at W = 0 the loss must be exactly C - 1 (each of the C - 1 wrong classes has margin 1).",
-             zero.describe() + " (W all zeros)", f"loss = {c - 1}", f"loss = {loss!r}", hint)
+        fail(
+            svm,
+            "at W = 0 the loss must be exactly C - 1 (each of the C - 1 wrong classes has margin 1).",
+            zero.describe() + " (W all zeros)",
+            f"loss = {c - 1}",
+            f"loss = {loss!r}",
+            hint,
+        )
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(max_n=8, max_c=8, w_scale=1e-3))
 def test_small_random_weights_give_about_C_minus_1(student, svm, problem):
     """With small random W every margin is close to 1, so the loss is close to C - 1."""
     loss, _ = run_loss(student, svm, problem, " (small W)")
     c = problem.W.shape[1]
-    # Each margin is 1 + s_j - s_y with |s_j - s_y| <= 2 max|S|: the loss is within (C - 1) * 2 max|S| of C - 1.
+    # Each margin is 1 + s_j - s_y with |s_j - s_y| <= 2 max|S|,
+    # so the loss is within (C - 1) * 2 max|S| of C - 1.
     bound = (c - 1) * 2 * float(np.abs(problem.scores()).max()) + 1e-12
     if not abs(loss - (c - 1)) <= bound:
-        fail(svm, f"with small random W the loss must be within {bound:.2g} of C - 1.",
-             problem.describe() + " (W ~ 0.001 * N(0, 1))", f"loss = {c - 1} +- {bound:.2g}", f"loss = {loss!r}",
-             "scores s = X[i].dot(W) for example i, margins s_j - s_y[i] + 1 for j != y[i], mean over examples.")
+        fail(
+            svm,
+            f"with small random W the loss must be within {bound:.2g} of C - 1.",
+            problem.describe() + " (W ~ 0.001 * N(0, 1))",
+            f"loss = {c - 1} +- {bound:.2g}",
+            f"loss = {loss!r}",
+            "scores s = X[i].dot(W) for example i, margins s_j - s_y[i] + 1 for j != y[i], "
+            "mean over examples.",
+        )
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(reg=regs(0.0, 2.0)))
 def test_gradient_matches_numerical_gradient(student, svm, problem):
     """dW agrees with centred differences of the loss at every entry of W (away from hinge kinks)."""
@@ -77,31 +107,35 @@ def test_gradient_matches_numerical_gradient(student, svm, problem):
     check_gradient(student, svm, problem, GRADIENT_HINT)
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(reg=regs(0.5, 10.0)))
 def test_regularization_is_reg_times_sum_of_squares(student, svm, problem):
     """The regularization term is reg * sum(W * W) and adds 2 * reg * W to the gradient."""
     check_regularization(student, svm, problem)
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(max_n=8, max_c=6), alpha=st.floats(1.0, 1000.0))
 def test_zero_loss_stays_zero_when_W_is_scaled_up(student, svm, problem, alpha):
-    """If every correct score beats the others by more than 1, the loss is 0 for W and for any alpha * W, alpha >= 1."""
+    """If every correct score beats the others by > 1, the loss is 0 at W and at alpha * W, alpha >= 1."""
     zero = separable(problem)
     for factor, label in ((1.0, "W"), (alpha, f"{alpha:g} * W")):
         scaled = zero.with_W(factor * zero.W)
         note = f" (every correct score beats the others by >= {1.5 * factor:g}; W scaled by {factor:g})"
         loss, dW = run_loss(student, svm, scaled, note)
         if not (abs(loss) <= 1e-12 and np.all(np.abs(dW) <= 1e-12)):
-            fail(svm, f"the loss and dW must be 0 at {label}: every margin s_j - s_y + 1 is negative, "
-                      "and scaling W by alpha >= 1 only makes them more negative.",
-                 scaled.describe() + note, "loss = 0 and dW = 0", f"loss = {loss!r}, max |dW| = "
-                 f"{float(np.abs(dW).max()):.3g}",
-                 "max(0, margin): only positive margins count, in the loss and in dW.")
+            fail(
+                svm,
+                f"the loss and dW must be 0 at {label}: every margin s_j - s_y + 1 is negative, "
+                "and scaling W by alpha >= 1 only makes them more negative.",
+                scaled.describe() + note,
+                "loss = 0 and dW = 0",
+                f"loss = {loss!r}, max |dW| = {float(np.abs(dW).max()):.3g}",
+                "max(0, margin): only positive margins count, in the loss and in dW.",
+            )
 
 
-@pytestmark_svm
+@for_both_svms
 @given(problem=problems(reg=regs(0.1, 2.0)))
 def test_inputs_are_not_modified(student, svm, problem):
     """W, X and y are the same after the call as before."""
@@ -113,14 +147,27 @@ def test_naive_and_vectorized_agree(student, problem):
     """svm_loss_vectorized returns the same loss and dW as svm_loss_naive."""
     naive_loss, naive_dW = run_loss(student, "svm_loss_naive", problem)
     vec_loss, vec_dW = run_loss(student, "svm_loss_vectorized", problem)
+    both = "svm_loss_naive and svm_loss_vectorized"
     if not abs(naive_loss - vec_loss) <= 1e-10 * (1 + abs(naive_loss)):
-        fail("svm_loss_vectorized", "the loss differs from svm_loss_naive's on the same input.",
-             problem.describe(), f"loss = {naive_loss!r} (svm_loss_naive)", f"loss = {vec_loss!r}",
-             "compare the two step by step on a tiny input (N=2, C=3): margins, the correct class, the mean.")
+        fail(
+            both,
+            "the two must return the same loss on the same input.",
+            problem.describe(),
+            f"loss = {naive_loss!r} (svm_loss_naive)",
+            f"loss = {vec_loss!r} (svm_loss_vectorized)",
+            "the other SVM tests say which one is wrong; else compare the two step by step on a tiny "
+            "input (N=2, C=3): margins, the correct class, the mean, the regularization.",
+        )
     scale = 1e-10 * (1 + float(np.abs(naive_dW).max()))
     if not np.all(np.abs(naive_dW - vec_dW) <= scale):
-        d, c = np.unravel_index(int(np.argmax(np.abs(naive_dW - vec_dW))), naive_dW.shape)
-        fail("svm_loss_vectorized", "dW differs from svm_loss_naive's on the same input.", problem.describe(),
-             f"dW[{d}, {c}] = {naive_dW[d, c]!r} (svm_loss_naive)", f"dW[{d}, {c}] = {vec_dW[d, c]!r}",
-             "build a (N, C) coefficient matrix: 1 where a margin is positive, minus the row's count at "
-             "the correct class; then dW = X.T.dot(coefficients) / N + 2 * reg * W.")
+        d, c = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(naive_dW - vec_dW))), naive_dW.shape))
+        fail(
+            both,
+            "the two must return the same dW on the same input.",
+            problem.describe(),
+            f"dW[{d}, {c}] = {float(naive_dW[d, c])!r} (svm_loss_naive)",
+            f"dW[{d}, {c}] = {float(vec_dW[d, c])!r} (svm_loss_vectorized)",
+            "the gradient-check tests say which one is wrong. Vectorized: build an (N, C) matrix, 1 where a "
+            "margin is positive and minus the row's count at the correct class; "
+            "dW = X.T.dot(it) / N + 2 * reg * W.",
+        )

@@ -5,9 +5,15 @@ import math
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-
 from kit_checks import (
-    EPS, call, check_gradient, check_inputs_unchanged, check_regularization, describe, fail, run_loss,
+    EPS,
+    call,
+    check_gradient,
+    check_inputs_unchanged,
+    check_regularization,
+    describe,
+    fail,
+    run_loss,
 )
 from kit_problems import problems, regs, with_row_offsets
 
@@ -23,11 +29,23 @@ def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, problem):
     _, dW = run_loss(student, NAME, problem)
     raw_loss = call(student, NAME, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
     if not isinstance(raw_loss, float):
-        fail(NAME, "the loss must be a Python float.", problem.describe(), "float", describe(raw_loss),
-             "return float(loss) rather than an array or a numpy scalar of another type.")
+        fail(
+            NAME,
+            "the loss must be a Python float.",
+            problem.describe(),
+            "float",
+            describe(raw_loss),
+            "return float(loss) rather than an array or a numpy scalar of another type.",
+        )
     if dW.dtype != np.float64:
-        fail(NAME, "dW must have W's dtype (float64 here).", problem.describe(), "float64", str(dW.dtype),
-             "compute dW from float arrays (X, W and the probabilities), not from integer arrays.")
+        fail(
+            NAME,
+            "dW must have W's dtype (float64 here).",
+            problem.describe(),
+            "float64",
+            str(dW.dtype),
+            "compute dW from float arrays (X, W and the probabilities), not from integer arrays.",
+        )
 
 
 @given(problem=problems(max_n=8, max_c=8))
@@ -40,9 +58,17 @@ def test_zero_weights_give_log_C(student, problem):
         if np.isclose(loss, n * math.log(c)) and n > 1:
             hint = "this is the sum over the N examples: the loss is the mean, divide by N."
         else:
-            hint = "the loss of example i is -log(p_y[i]) with p = exp(s) / sum(exp(s)); average over examples."
-        fail(NAME, "at W = 0 the loss must be log C (every class has probability 1/C).",
-             zero.describe() + " (W all zeros)", f"loss = log({c}) = {math.log(c)!r}", f"loss = {loss!r}", hint)
+            hint = (
+                "the loss of example i is -log(p_y[i]) with p = exp(s) / sum(exp(s)); average over examples."
+            )
+        fail(
+            NAME,
+            "at W = 0 the loss must be log C (every class has probability 1/C).",
+            zero.describe() + " (W all zeros)",
+            f"loss = log({c}) = {math.log(c)!r}",
+            f"loss = {loss!r}",
+            hint,
+        )
 
 
 @given(problem=problems(max_n=8, max_c=8, w_scale=1e-3))
@@ -53,9 +79,14 @@ def test_small_random_weights_give_about_log_C(student, problem):
     # log(sum_j exp(s_j)) - s_y lies within 2 max|S| of log C.
     bound = 2 * float(np.abs(problem.scores()).max()) + 1e-12
     if not abs(loss - math.log(c)) <= bound:
-        fail(NAME, f"with small random W the loss must be within {bound:.2g} of log C.",
-             problem.describe() + " (W ~ 0.001 * N(0, 1))", f"loss = log({c}) = {math.log(c):.6f} +- {bound:.2g}",
-             f"loss = {loss!r}", "scores s = X.dot(W), loss_i = -log(exp(s_y[i]) / sum_j exp(s_j)), mean over i.")
+        fail(
+            NAME,
+            f"with small random W the loss must be within {bound:.2g} of log C.",
+            problem.describe() + " (W ~ 0.001 * N(0, 1))",
+            f"loss = log({c}) = {math.log(c):.6f} +- {bound:.2g}",
+            f"loss = {loss!r}",
+            "scores s = X.dot(W), loss_i = -log(exp(s_y[i]) / sum_j exp(s_j)), mean over i.",
+        )
 
 
 @given(problem=problems(reg=regs(0.0, 2.0)))
@@ -80,20 +111,32 @@ def test_large_scores_do_not_overflow(student, problem, size, seed):
         big_loss, big_dW = run_loss(student, NAME, offset, note)
     # The offset scores carry rounding errors of about eps * |score| * D, which move loss and dW that much.
     tol = 64 * EPS * size * offset.X.shape[1] + 1e-12
-    hint = ("subtract each row's maximum score before np.exp: "
-            "s - s.max(axis=1, keepdims=True) (softmax does not change when a row is shifted).")
+    hint = (
+        "subtract each row's maximum score before np.exp: "
+        "s - s.max(axis=1, keepdims=True) (softmax does not change when a row is shifted)."
+    )
     if not (math.isfinite(big_loss) and abs(big_loss - loss) <= tol * (1 + abs(loss))):
-        fail(NAME, "softmax is not numerically stable: shifting every score of a row by the same large "
-                   "number must not change the loss, and must not overflow to inf or nan.",
-             offset.describe() + note, f"loss = {loss!r} (as without the shift)", f"loss = {big_loss!r}", hint)
+        fail(
+            NAME,
+            "softmax is not numerically stable: shifting every score of a row by the same large "
+            "number must not change the loss, and must not overflow to inf or nan.",
+            offset.describe() + note,
+            f"loss = {loss!r} (as without the shift)",
+            f"loss = {big_loss!r}",
+            hint,
+        )
     diff = np.abs(big_dW - dW)
     if not (np.all(np.isfinite(big_dW)) and np.all(diff <= tol * (1 + np.abs(dW)))):
         largest = float(np.max(diff, where=np.isfinite(diff), initial=0.0))
-        fail(NAME, "softmax is not numerically stable: shifting every score of a row by the same large "
-                   "number must not change dW, and must not overflow to inf or nan.",
-             offset.describe() + note, "the same dW as without the shift",
-             f"{int(np.sum(~np.isfinite(big_dW)))} inf/nan entries in dW, largest finite change {largest:.3g}",
-             hint)
+        fail(
+            NAME,
+            "softmax is not numerically stable: shifting every score of a row by the same large "
+            "number must not change dW, and must not overflow to inf or nan.",
+            offset.describe() + note,
+            "the same dW as without the shift",
+            f"{int(np.sum(~np.isfinite(big_dW)))} inf/nan entries in dW, largest finite change {largest:.3g}",
+            hint,
+        )
 
 
 @given(problem=problems(reg=regs(0.1, 2.0)))
