@@ -70,11 +70,15 @@ class BatchProgress:
 
 
 def effective_limits(assignment: Assignment, options: GradeOptions) -> Limits:
-    """The manifest's limits with the options applied (a call never gets more time than the submission)."""
+    """The manifest's limits with the options applied.
+
+    A shorter submission time also shortens the per-call timeout to at most a quarter of it, so one
+    hanging call cannot use up the time the other tests need.
+    """
     limits = assignment.limits
     if options.timeout_s is not None:
         limits = replace(limits, submission_timeout_s=float(options.timeout_s),
-                         call_timeout_s=min(limits.call_timeout_s, float(options.timeout_s)))
+                         call_timeout_s=min(limits.call_timeout_s, float(options.timeout_s) / 4))
     if options.memory_mb is not None:
         limits = replace(limits, memory_mb=int(options.memory_mb))
     return limits
