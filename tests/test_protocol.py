@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.sandbox.protocol import (
+    DEFAULT_CAPS,
     DTYPES,
     HEADER,
     MAGIC,
@@ -52,7 +53,7 @@ def same(a, b) -> bool:
     return a == b
 
 
-def round_trip(*items, caps=Caps()):
+def round_trip(*items, caps=DEFAULT_CAPS):
     frame = decode_frame(encode_frame(MsgType.RESULT, items, caps), caps)
     assert frame.type == MsgType.RESULT
     return frame.items
@@ -131,7 +132,7 @@ def array_item(dtype_code: int, shape, nbytes: int) -> bytes:
         struct.pack("<Q", nbytes)
 
 
-def decodes_or_protocol_error(data: bytes, caps=Caps()) -> None:
+def decodes_or_protocol_error(data: bytes, caps=DEFAULT_CAPS) -> None:
     try:
         decode_frame(data, caps)
     except ProtocolError as exc:

@@ -27,6 +27,7 @@ from pathlib import Path
 from grader.sandbox import confine
 from grader.sandbox.limits import clean_env, rlimits
 from grader.sandbox.protocol import (
+    DEFAULT_CAPS,
     Caps,
     Frame,
     MsgType,
@@ -167,7 +168,7 @@ class WorkerClient:
     """
 
     def __init__(self, submission_dir: Path, assignment, *, confinement=None, limits=None,
-                 caps: Caps = Caps(), python: str = sys.executable, max_crashes: int = 3):
+                 caps: Caps = DEFAULT_CAPS, python: str = sys.executable, max_crashes: int = 3):
         self.assignment = assignment
         self.limits = limits or assignment.limits
         self.confinement = confinement or confine.probe()
@@ -194,6 +195,11 @@ class WorkerClient:
     @property
     def output_bytes(self) -> int:
         return int(self.limits.output_kb) * 1024
+
+    @property
+    def pid(self) -> int | None:
+        """The running worker's pid, which is also its process group id; None when none runs."""
+        return self._worker.proc.pid if self._worker is not None else None
 
     def start(self) -> None:
         """Start the worker now (calls start it when needed): load problems are known afterwards."""
@@ -256,7 +262,7 @@ class WorkerClient:
             self._closed_output = self.output()
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def __enter__(self) -> WorkerClient:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
@@ -366,17 +372,18 @@ class WorkerClient:
         """Send one CALL and read its reply; on timeout/EOF/garbage stop the worker and raise."""
         parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps)
         worker = self._worker
+        by_budget = self._remaining_budget() < self.limits.call_timeout_s
         deadline = self._deadline(self.limits.call_timeout_s)
         try:
             self._write(worker, parts, deadline)
             return self._read_frame(worker, deadline)
         except (_Timeout, _Eof, ProtocolError) as exc:
             ending = self._stop(worker, exc)
-            raise self._call_failure(function, exc, ending) from None
+            raise self._call_failure(function, exc, ending, by_budget) from None
 
-    def _call_failure(self, function: str, exc: Exception, ending: str) -> StudentError:
+    def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False) -> StudentError:
         if isinstance(exc, _Timeout):
-            if self._remaining_budget() <= 0:
+            if by_budget:
                 self._fatal, self._fatal_kind = self._budget_message(), "budget"
                 return StudentError(f"{self._fatal} (during {function})", function, "budget")
             message = f"{function} did not return within {self.limits.call_timeout_s:g} s"

@@ -46,7 +46,7 @@ def apply_rlimits(spec: dict[str, list[int]]) -> list[str]:
             failed.append(name)
             continue
         try:
-            old_soft, old_hard = resource.getrlimit(which)
+            old_hard = resource.getrlimit(which)[1]
             if old_hard != resource.RLIM_INFINITY:
                 hard = min(hard, old_hard)
             resource.setrlimit(which, (min(soft, hard), hard))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import enum
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -67,6 +67,10 @@ class Caps:
     max_ndim: int = 4
 
 
+#: The default caps (immutable).
+DEFAULT_CAPS = Caps()
+
+
 @dataclass(frozen=True)
 class Unsupported:
     """Stands for a value of a type that cannot cross the pipe (e.g. a dict or a complex array)."""
@@ -85,7 +89,7 @@ class Frame:
 # ----------------------------------------------------------------------------------------- encoding
 
 
-def frame_parts(msg_type: MsgType, items, caps: Caps = Caps()) -> list:
+def frame_parts(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS) -> list:
     """The frame for items as a list of buffers (header first) to write in order; arrays are not copied
     when already little-endian C-order. Raises ProtocolError when a value breaks a cap."""
     items = tuple(items)
@@ -100,7 +104,7 @@ def frame_parts(msg_type: MsgType, items, caps: Caps = Caps()) -> list:
     return [HEADER.pack(MAGIC, VERSION, int(msg_type), 0, len(items), size), *parts]
 
 
-def encode_frame(msg_type: MsgType, items, caps: Caps = Caps()) -> bytes:
+def encode_frame(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS) -> bytes:
     """The frame for items as one bytes object."""
     return b"".join(frame_parts(msg_type, items, caps))
 
@@ -173,7 +177,7 @@ def _encode_array(value: np.ndarray, parts: list, caps: Caps) -> None:
 # ----------------------------------------------------------------------------------------- decoding
 
 
-def decode_header(header: bytes, caps: Caps = Caps()) -> tuple[MsgType, int, int]:
+def decode_header(header: bytes, caps: Caps = DEFAULT_CAPS) -> tuple[MsgType, int, int]:
     """(message type, item count, payload length) from the 20 header bytes, every field checked."""
     if len(header) != HEADER.size:
         raise ProtocolError(f"truncated header: {len(header)} of {HEADER.size} bytes")
@@ -197,7 +201,7 @@ def decode_header(header: bytes, caps: Caps = Caps()) -> tuple[MsgType, int, int
     return kind, count, size
 
 
-def decode_payload(payload, count: int, caps: Caps = Caps()) -> tuple:
+def decode_payload(payload, count: int, caps: Caps = DEFAULT_CAPS) -> tuple:
     """The `count` items encoded in payload (bytes-like), which must be consumed exactly."""
     reader = _Reader(memoryview(payload).cast("B"), caps)
     items = tuple(reader.item(0) for _ in range(count))
@@ -206,7 +210,7 @@ def decode_payload(payload, count: int, caps: Caps = Caps()) -> tuple:
     return items
 
 
-def decode_frame(data, caps: Caps = Caps()) -> Frame:
+def decode_frame(data, caps: Caps = DEFAULT_CAPS) -> Frame:
     """Decode one whole frame held in data (bytes-like)."""
     data = memoryview(data).cast("B")
     kind, count, size = decode_header(bytes(data[: HEADER.size]), caps)
@@ -215,7 +219,7 @@ def decode_frame(data, caps: Caps = Caps()) -> Frame:
     return Frame(kind, decode_payload(data[HEADER.size:], count, caps))
 
 
-def read_frame(read_exact: Callable[[int], bytes], caps: Caps = Caps()) -> Frame:
+def read_frame(read_exact: Callable[[int], bytes], caps: Caps = DEFAULT_CAPS) -> Frame:
     """Read one frame with read_exact(n) -> exactly n bytes (it raises on EOF or timeout).
 
     The payload is requested only after the header passed every cap."""

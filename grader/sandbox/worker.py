@@ -25,7 +25,16 @@ import sys
 import traceback
 
 from grader.sandbox import confine, limits
-from grader.sandbox.protocol import Caps, Frame, MsgType, ProtocolError, encode_frame, frame_parts, read_frame
+from grader.sandbox.protocol import (
+    DEFAULT_CAPS,
+    Caps,
+    Frame,
+    MsgType,
+    ProtocolError,
+    encode_frame,
+    frame_parts,
+    read_frame,
+)
 
 #: Longest message or traceback text sent back for one failure (characters).
 MAX_TEXT = 4000
@@ -203,7 +212,7 @@ def load_submission(pipe: Pipe, files: list[str], problems: dict[str, str], copy
     return modules
 
 
-def fingerprint(value, caps: Caps = Caps()) -> bytes | None:
+def fingerprint(value, caps: Caps = DEFAULT_CAPS) -> bytes | None:
     """The encoded bytes of value (None when it cannot be encoded): equal fingerprints, equal values."""
     try:
         return encode_frame(MsgType.RESULT, (value,), caps)
@@ -211,14 +220,14 @@ def fingerprint(value, caps: Caps = Caps()) -> bytes | None:
         return None
 
 
-def snapshot(args: tuple, kwargs: dict, caps: Caps = Caps()) -> dict:
+def snapshot(args: tuple, kwargs: dict, caps: Caps = DEFAULT_CAPS) -> dict:
     """{position or keyword: fingerprint} of a call's arguments, taken before the call."""
     prints = {i: fingerprint(a, caps) for i, a in enumerate(args)}
     prints.update({k: fingerprint(v, caps) for k, v in kwargs.items()})
     return prints
 
 
-def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps = Caps()) -> tuple:
+def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps = DEFAULT_CAPS) -> tuple:
     """The positions (ints) and keywords (strs) whose argument changed since `before`."""
     now = snapshot(args, kwargs, caps)
     return tuple(key for key, value in before.items() if value is None or now[key] != value)

@@ -1,0 +1,365 @@
+"""The worker end to end through WorkerClient: correct calls, student exceptions, broken files,
+crashes, hangs, lying return values, output floods, mutation reports and process-group cleanup."""
+
+import dataclasses
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.assignment import load_assignment
+from grader.binding import bind_in_process
+from grader.sandbox import StudentError, WorkerClient
+from grader.sandbox.confine import probe
+
+ASSIGNMENT = load_assignment()
+LIMITS = dataclasses.replace(ASSIGNMENT.limits, call_timeout_s=2.0, submission_timeout_s=120.0, output_kb=2)
+
+OK_OPTIM = "def sgd_step(W, dW, learning_rate):\n    return W - learning_rate * dW\n"
+
+
+@pytest.fixture(scope="module", params=["auto", "1"])
+def confinement(request):
+    """The strongest confinement this machine gives, and level 1 (what every machine gives)."""
+    return probe(request.param)
+
+
+def make_submission(folder: Path, files: dict) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, source in files.items():
+        data = source if isinstance(source, bytes) else textwrap.dedent(source).encode()
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture
+def worker(tmp_path, confinement):
+    """worker(files, **limit overrides) -> a started WorkerClient, closed after the test."""
+    clients = []
+
+    def start(files: dict, **limits) -> WorkerClient:
+        folder = make_submission(tmp_path / f"student{len(clients)}", files)
+        client = WorkerClient(folder, ASSIGNMENT, confinement=confinement,
+                              limits=dataclasses.replace(LIMITS, **limits))
+        clients.append(client)
+        client.start()
+        return client
+
+    yield start
+    for client in clients:
+        client.close()
+
+
+def problem(seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((6, 3)) * 0.01, rng.standard_normal((5, 6)), rng.integers(0, 3, 5), 0.1
+
+
+def test_a_correct_submission_gives_the_reference_values_as_plain_objects(worker):
+    sources = {f: (ASSIGNMENT.reference_dir / f).read_text() for f in ASSIGNMENT.files}
+    client = worker(sources)
+    reference = bind_in_process(ASSIGNMENT.reference_dir, ASSIGNMENT, prefix="reference")
+    assert client.problems == {} and set(client.functions_found) == {f.name for f in ASSIGNMENT.functions}
+    for name in ("svm_loss_naive", "svm_loss_vectorized", "softmax_loss"):
+        loss, grad = client.call(name, *problem())
+        expected_loss, expected_grad = getattr(reference, name)(*problem())
+        assert type(loss) is float and type(grad) is np.ndarray
+        assert loss == expected_loss and np.array_equal(grad, expected_grad)
+    W, dW = problem()[0], np.ones((6, 3))
+    assert np.array_equal(client.call("sgd_step", W, dW, learning_rate=0.5), W - 0.5)
+    assert client.last_call_mutated == ()
+
+
+def test_a_student_exception_carries_its_message_and_only_the_students_frames(worker):
+    client = worker({"linear_svm.py": """\
+        def helper(W):
+            return W.shape[5]
+        def svm_loss_naive(W, X, y, reg):
+            return helper(W)
+        """, "optim.py": OK_OPTIM})
+    with pytest.raises(StudentError) as info:
+        client.call("svm_loss_naive", *problem())
+    error = info.value
+    assert error.kind == "exception" and error.function == "svm_loss_naive"
+    assert str(error).startswith("svm_loss_naive raised IndexError: tuple index out of range")
+    assert 'File "linear_svm.py", line 4, in svm_loss_naive' in error.traceback
+    assert 'File "linear_svm.py", line 2, in helper' in error.traceback
+    assert "worker.py" not in str(error) and "client.py" not in str(error)
+
+
+def test_missing_files_and_functions_name_the_file_that_should_define_them(worker):
+    client = worker({"linear_svm.py": "def svm_loss_naive(W, X, y, reg):\n    return 1.0, W\n"
+                                      "svm_loss_vectorized = 3\n"})
+    assert client.problems == {"softmax.py": "missing from the submission", "optim.py": "missing from the submission"}
+    assert client.load_summary() == "softmax.py: missing from the submission\noptim.py: missing from the submission"
+    for name, message in [("softmax_loss", "softmax_loss is not available: softmax.py: missing from the submission"),
+                          ("svm_loss_vectorized", "linear_svm.py defines svm_loss_vectorized, but it is not a function"),
+                          ("unknown", "unknown is not a graded function")]:
+        with pytest.raises(StudentError) as info:
+            client.call(name, 1.0)
+        assert str(info.value) == message and info.value.kind == "missing"
+    assert client.call("svm_loss_naive", *problem())[0] == 1.0
+
+
+def test_syntax_errors_and_sys_exit_at_import_cost_only_their_file(worker):
+    client = worker({
+        "linear_svm.py": "import numpy as np\n\ndef svm_loss_naive(W, X, y, reg)\n    return 0\n",
+        "softmax.py": "import sys\nsys.exit(0)\n",
+        "optim.py": OK_OPTIM,
+    })
+    assert client.problems["linear_svm.py"].startswith("SyntaxError line 3: ")
+    assert client.problems["softmax.py"] == "called sys.exit(0) while being imported"
+    assert "linear_svm.py: SyntaxError line 3" in client.load_summary()
+    with pytest.raises(StudentError, match="linear_svm.py: SyntaxError line 3"):
+        client.call("svm_loss_naive", *problem())
+    assert client.call("sgd_step", 1.0, 2.0, 0.5) == 0.0
+
+
+def test_non_utf8_source_and_import_time_errors_are_load_problems(worker):
+    client = worker({
+        "linear_svm.py": b'name = "caf\xe9"\ndef svm_loss_naive(W, X, y, reg):\n    return 0\n',
+        "softmax.py": "import numpy as np\nnp.zeros(3)[7]\n",
+        "optim.py": OK_OPTIM,
+    })
+    assert client.problems["linear_svm.py"].startswith("SyntaxError line 1: (unicode error) 'utf-8' codec")
+    assert client.problems["softmax.py"].startswith("IndexError line 2 at import: index 7 is out of bounds")
+    assert client.call("sgd_step", 3.0, 1.0, 1.0) == 2.0
+
+
+def test_an_import_that_hangs_or_ends_the_worker_is_left_out_of_the_next_start(worker):
+    client = worker({
+        "linear_svm.py": "import os\nos._exit(3)\n",
+        "softmax.py": "import time\ntime.sleep(600)\n",
+        "optim.py": OK_OPTIM,
+    }, call_timeout_s=1.0)
+    assert client.problems == {"linear_svm.py": "importing it exited with status 3",
+                               "softmax.py": "importing it did not finish within 1 s"}
+    assert client.call("sgd_step", 3.0, 1.0, 1.0) == 2.0
+
+
+def test_os_exit_in_a_call_fails_that_call_and_the_next_call_restarts_the_worker(worker):
+    client = worker({"optim.py": """\
+        import os
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate < 0:
+                os._exit(7)
+            return W - learning_rate * dW
+        """})
+    with pytest.raises(StudentError) as info:
+        client.call("sgd_step", 1.0, 1.0, -1.0)
+    assert str(info.value) == "the worker exited with status 7 during sgd_step" and info.value.kind == "crash"
+    assert client.call("sgd_step", 1.0, 1.0, 0.25) == 0.75
+
+
+def test_a_segfault_is_reported_with_its_signal(worker):
+    client = worker({"softmax.py": "import ctypes\ndef softmax_loss(W, X, y, reg):\n    ctypes.string_at(0)\n",
+                     "optim.py": OK_OPTIM})
+    with pytest.raises(StudentError, match=r"the worker crashed \(signal 11, SIGSEGV\) during softmax_loss"):
+        client.call("softmax_loss", *problem())
+    assert client.call("sgd_step", 1.0, 1.0, 1.0) == 0.0
+
+
+def test_an_infinite_loop_times_out_once_then_the_circuit_breaker_answers(worker):
+    client = worker({"linear_svm.py": """\
+        def svm_loss_naive(W, X, y, reg):
+            print("entered", flush=True)
+            while True:
+                pass
+        """, "optim.py": OK_OPTIM}, call_timeout_s=1.0)
+    messages = []
+    for _ in range(3):
+        with pytest.raises(StudentError) as info:
+            client.call("svm_loss_naive", *problem())
+        messages.append((str(info.value), info.value.kind))
+    assert messages == [("svm_loss_naive did not return within 1 s", "timeout")] * 3
+    assert client.output().count("entered") == 1  # the later calls never reached the worker
+    assert client.call("sgd_step", 2.0, 1.0, 1.0) == 1.0  # partial credit survives
+
+
+def test_repeated_crashes_of_one_function_trip_the_breaker(worker):
+    client = worker({"optim.py": "import os\ndef sgd_step(W, dW, lr):\n    print('run', flush=True)\n"
+                                 "    os._exit(1)\n"})
+    for _ in range(5):
+        with pytest.raises(StudentError, match="exited with status 1 during sgd_step"):
+            client.call("sgd_step", 1.0, 1.0, 1.0)
+    assert client.output().count("run") == client.max_crashes
+
+
+def test_objects_that_compare_equal_to_anything_come_back_plain(worker):
+    client = worker({"softmax.py": """\
+        import numpy as np
+        class Liar(float):
+            def __eq__(self, other):
+                return True
+        class LyingArray(np.ndarray):
+            def __eq__(self, other):
+                return np.ones(self.shape, bool)
+            def __array_ufunc__(self, *args, **kwargs):
+                return True
+        def softmax_loss(W, X, y, reg):
+            return Liar(123.0), np.zeros(W.shape).view(LyingArray)
+        """})
+    loss, grad = client.call("softmax_loss", *problem())
+    assert type(loss) is float and loss == 123.0 and loss != 5.0
+    assert type(grad) is np.ndarray and grad.shape == (6, 3) and not np.any(grad == 1.0)
+
+
+def test_values_the_grader_cannot_read_are_refused(worker):
+    client = worker({"optim.py": """\
+        import numpy as np
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate > 1:
+                return np.zeros((1, 1, 1, 1, 1))
+            return {"W": W}
+        """})
+    with pytest.raises(StudentError, match="sgd_step returned a dict, which the grader cannot read") as info:
+        client.call("sgd_step", 1.0, 1.0, 1.0)
+    assert info.value.kind == "unreadable"
+    with pytest.raises(StudentError, match="cannot read: an array with 5 dimensions"):
+        client.call("sgd_step", 1.0, 1.0, 2.0)
+
+
+def test_output_is_captured_capped_and_kept_out_of_the_graders_output(worker, capfd):
+    client = worker({"optim.py": """\
+        import os, sys
+        print("hello from import")
+        def sgd_step(W, dW, learning_rate):
+            print("x" * 100_000)
+            sys.stderr.write("y" * 100_000)
+            os.write(1, b"z" * 100_000)
+            return W
+        """})
+    assert client.call("sgd_step", 1.0, 1.0, 1.0) == 1.0
+    output = client.output()
+    assert output.startswith("hello from import\nxxx")
+    assert output.endswith("[output truncated at 2 KiB]") and len(output) < 2048 + 100
+    assert "xxx" not in capfd.readouterr().out
+
+
+def test_arguments_modified_by_the_call_are_reported(worker):
+    client = worker({"optim.py": """\
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate > 1:
+                raise ValueError("after modifying dW")
+            W -= learning_rate * dW
+            return W
+        """})
+    W, dW = np.ones((2, 2)), np.ones((2, 2))
+    assert np.array_equal(client.call("sgd_step", W, dW, 0.5), np.full((2, 2), 0.5))
+    assert client.last_call_mutated == (0,)
+    assert np.array_equal(W, np.ones((2, 2)))  # the grader's own arrays are never touched
+    client.call("sgd_step", W=W, dW=dW, learning_rate=0.5)
+    assert client.last_call_mutated == ("W",)
+    with pytest.raises(StudentError):
+        client.call("sgd_step", W, dW, 2.0)
+    assert client.last_call_mutated == ()
+
+
+def live_members(pgid: int) -> list[int]:
+    """Pids of non-zombie processes in process group pgid (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to list a process group")
+def test_close_kills_the_whole_process_group(worker):
+    client = worker({"optim.py": """\
+        import os, time
+        def sgd_step(W, dW, learning_rate):
+            if os.fork() == 0:
+                time.sleep(600)
+                os._exit(0)
+            return W
+        """})
+    assert client.call("sgd_step", 1.0, 1.0, 1.0) == 1.0
+    pgid = client.pid
+    assert len(live_members(pgid)) >= 2
+    client.close()
+    deadline = time.monotonic() + 30  # SIGKILLed processes may take a moment to be scheduled out
+    while live_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live_members(pgid) == []
+    assert not client.copy_dir.exists()
+
+
+def test_garbage_written_to_the_protocol_pipe_fails_only_that_call(worker):
+    client = worker({"optim.py": """\
+        import os
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate < 0:
+                for fd in range(3, 1024):
+                    try:
+                        os.write(fd, b"PICKLE" * 10)
+                    except OSError:
+                        pass
+            return W
+        """})
+    with pytest.raises(StudentError) as info:
+        client.call("sgd_step", 1.0, 1.0, -1.0)
+    assert info.value.kind == "crash" and "unreadable reply during sgd_step" in str(info.value)
+    assert client.call("sgd_step", 4.0, 1.0, 1.0) == 4.0
+
+
+def test_the_worker_runs_with_limits_a_clean_environment_and_no_grader_on_its_path(worker, monkeypatch):
+    monkeypatch.setenv("GRADER_TEST_SECRET", "hunter2")
+    client = worker({"optim.py": """\
+        import importlib.util, os, resource, sys
+        import numpy as np
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate > 1:
+                return np.ones(10**10)
+            try:
+                import grader.assignment
+                grader_visible = True
+            except ImportError:
+                grader_visible = False
+            limits = tuple(resource.getrlimit(getattr(resource, n))[0]
+                           for n in ("RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_NOFILE"))
+            return (tuple(sorted(os.environ.items())), tuple(sys.path), grader_visible, limits,
+                    importlib.util.find_spec("reference") is None)
+        """}, memory_mb=1024)
+    env, path, grader_visible, limits, no_reference = client.call("sgd_step", 1.0, 1.0, 1.0)
+    env = dict(env)
+    assert "GRADER_TEST_SECRET" not in env and "hunter2" not in str(env)
+    assert env["OPENBLAS_NUM_THREADS"] == env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"
+    assert env["PYTHONHASHSEED"] == "0"
+    repo = str(ASSIGNMENT.root.resolve())
+    on_path = [p for p in path if (p == repo or p.startswith(repo + os.sep)) and not p.startswith(sys.prefix)]
+    assert on_path == []  # the virtualenv may live in the repository; nothing else of it may be on the path
+    assert not grader_visible and no_reference
+    assert limits == (1024 * 2**20, 0, 64)
+    with pytest.raises(StudentError, match="raised MemoryError"):
+        client.call("sgd_step", 1.0, 1.0, 2.0)
+
+
+def test_a_symlinked_file_is_not_copied(worker, tmp_path):
+    target = ASSIGNMENT.reference_dir / "optim.py"
+    folder = make_submission(tmp_path / "linked", {})
+    (folder / "optim.py").symlink_to(target)
+    client = WorkerClient(folder, ASSIGNMENT, confinement=probe("1"), limits=LIMITS)
+    try:
+        assert client.problems["optim.py"] == "a symbolic link (not copied)"
+        with pytest.raises(StudentError, match="optim.py: a symbolic link"):
+            client.call("sgd_step", 1.0, 1.0, 1.0)
+    finally:
+        client.close()
+
+
+def test_the_submission_budget_ends_all_calls(worker):
+    client = worker({"linear_svm.py": "def svm_loss_naive(W, X, y, reg):\n    while True:\n        pass\n",
+                     "optim.py": OK_OPTIM}, call_timeout_s=1.0, submission_timeout_s=1.0)
+    for name in ("svm_loss_naive", "sgd_step"):
+        with pytest.raises(StudentError, match="used up its 1 s time budget") as info:
+            client.call(name, 1.0, 1.0, 1.0, 1.0)
+        assert info.value.kind == "budget"
