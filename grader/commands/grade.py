@@ -123,7 +123,7 @@ class _Progress:
             state = "up to date" if progress.resumed else f"{result.duration_s:.1f} s"
             problem = " (problem: see feedback)" if result.error else ""
             click.echo(f"[{progress.done}/{progress.total}] {result.student}: "
-                       f"{result.score:g}/{result.max_score:g} ({state}){problem}", err=True)
+                       f"{_points(result.score)}/{_points(result.max_score)} ({state}){problem}", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -138,9 +138,9 @@ def score_table(results, assignment, resumed: set[str], styled: bool = True) -> 
     rows = []
     for r in results:
         note = _first_line(r.error) if r.error else ("up to date" if r.student in resumed else "")
-        cells = [r.student, f"{r.score:g}/{r.max_score:g}"]
-        cells += [f"{r.functions[n].score:g}/{r.functions[n].max_score:g}" if n in r.functions else "-"
-                  for n in names]
+        cells = [r.student, f"{_points(r.score)}/{_points(r.max_score)}"]
+        cells += [f"{_points(r.functions[n].score)}/{_points(r.functions[n].max_score)}" if n in r.functions
+                  else "-" for n in names]
         rows.append((r, [*cells, note]))
     widths = [max([len(h)] + [len(c[i]) for _, c in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
@@ -151,6 +151,11 @@ def score_table(results, assignment, resumed: set[str], styled: bool = True) -> 
             line = click.style(line, fg="red" if result.error else ("green" if full else None))
         lines.append(line)
     return "\n".join(lines)
+
+
+def _points(value: float) -> str:
+    """Points as people write them: 25, 10.58 (two decimals at most)."""
+    return f"{round(value, 2):g}"
 
 
 def _first_line(text: str, width: int = 70) -> str:

@@ -1,0 +1,73 @@
+"""The README's main job, for real: `grader grade examples/submissions` with the real hidden suite and
+the sandbox. Every demo student loses points exactly on the functions they got wrong, and grading
+again gives the same scores."""
+
+import json
+import subprocess
+
+import pytest
+from test_cli_grade import GRADER, STUDENTS, lost, read_results
+from test_grading import EXAMPLES
+
+from grader.assignment import load_assignment
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = load_assignment("loss_optimization")
+if not any(ASSIGNMENT.hidden_tests_dir.glob("test_*.py")):
+    pytest.skip("the hidden suite has no tests yet", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("examples") / "reports"
+    proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--jobs", "2", "--timeout", "60",
+                           "--json"], check=False, capture_output=True, text=True, timeout=900)
+    return proc, out
+
+
+def test_the_class_is_graded(graded):
+    proc, out = graded
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    summary = json.loads(proc.stdout)
+    assert [s["student"] for s in summary["students"]] == STUDENTS
+    for student in STUDENTS:
+        assert (out / "feedback" / f"{student}.md").is_file()
+    assert all(r["sandbox"] for r in read_results(out).values())
+
+
+def test_each_student_loses_points_on_the_right_functions(graded):
+    results = read_results(graded[1])
+    assert lost(results["alice"]) == set() and results["alice"]["error"] == ""
+    assert results["alice"]["score"] == results["alice"]["max_score"] == ASSIGNMENT.max_score
+    assert lost(results["bob"]) == {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss"}
+    assert {"svm_loss_naive", "svm_loss_vectorized"}.isdisjoint(lost(results["carol"]))
+    assert "sgd_step" in lost(results["carol"])
+    assert lost(results["dave"]) == {"sgd_step"}
+    assert lost(results["erin"]) == {"svm_loss_vectorized", "softmax_loss", "sgd_step"}
+    assert {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss"} <= lost(results["mallory"])
+    assert "sgd_step" not in lost(results["mallory"])
+
+
+def test_feedback_names_the_problem_without_the_suite_source(graded):
+    out = graded[1]
+    erin = (out / "feedback" / "erin.md").read_text()
+    assert "softmax.py" in erin and "optim.py" in erin
+    suite_lines = {line.strip() for path in ASSIGNMENT.hidden_tests_dir.glob("*.py")
+                   for line in path.read_text().splitlines() if len(line.strip()) > 40}
+    for student in STUDENTS:
+        text = (out / "feedback" / f"{student}.md").read_text()
+        assert not [line for line in suite_lines if line in text]
+
+
+def test_grading_again_gives_the_same_scores(graded, tmp_path):
+    first = read_results(graded[1])
+    out = tmp_path / "again"
+    proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--only", "bob", "--only", "dave",
+                           "--quiet"], check=False, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0 and proc.stdout == ""
+    for student, again in read_results(out).items():
+        assert again["functions"] == first[student]["functions"]
+        assert [(t["nodeid"], t["status"]) for t in again["tests"]] == [
+            (t["nodeid"], t["status"]) for t in first[student]["tests"]]
