@@ -155,7 +155,7 @@ def test_broken_files_are_reported_in_plain_words(tmp_path):
         tmp_path, str(KIT / "tests"), env=public_env(**{SOLUTION_DIR_VARIABLE: str(solution)})
     )
     assert code == 1
-    for test, (outcome, summary, text) in cases.items():
+    for test, (outcome, _, text) in cases.items():
         assert outcome == "failure", test
         if test.startswith("test_public_linear_svm"):
             assert text == "could not import linear_svm.py: syntax error on line 3: expected ':'", text
@@ -331,6 +331,68 @@ def test_the_public_tests_catch_a_common_mistake(tmp_path, mutant):
     outcome, _, text = cases[f"{module}::{catching_test}"]
     assert outcome == "failure" and words in text, text
     assert "expected:" in text and "got:" in text and "look at:" in text and "input:" in text, text
+
+
+# Correct alternatives (other idioms, the other subgradient at the hinge kink, numpy-scalar losses), all
+# patched into one copy of the reference: the public tests must never fail a correct solution.
+CORRECT_VARIANTS = {
+    "linear_svm.py": [
+        """
+def svm_loss_naive(W, X, y, reg):
+    dW = np.zeros_like(W)
+    loss = np.float64(0.0)
+    for i in range(X.shape[0]):
+        margins = X[i] @ W - X[i] @ W[:, y[i]] + 1
+        margins[y[i]] = -1.0
+        active = margins >= 0
+        loss += margins[active].sum()
+        dW += np.outer(X[i], active) - np.outer(X[i], np.eye(W.shape[1])[y[i]]) * active.sum()
+    return loss / X.shape[0] + reg * np.linalg.norm(W) ** 2, dW / X.shape[0] + 2 * reg * W
+""",
+        """
+def svm_loss_vectorized(W, X, y, reg):
+    Y = np.eye(W.shape[1])[y]
+    scores = np.einsum("nd,dc->nc", X, W)
+    margins = np.maximum(0.0, scores - np.sum(scores * Y, axis=1, keepdims=True) + 1.0) * (1 - Y)
+    active = (margins > 0).astype(float)
+    coeff = active - Y * active.sum(axis=1, keepdims=True)
+    dW = np.einsum("nd,nc->dc", X, coeff) / len(y) + 2 * reg * W
+    return np.sum(margins) / len(y) + reg * np.sum(W**2), dW
+""",
+    ],
+    "softmax.py": [
+        """
+def softmax_loss(W, X, y, reg):
+    scores = X @ W
+    top = scores.max(axis=1, keepdims=True)
+    log_sum = top + np.log(np.exp(scores - top).sum(axis=1, keepdims=True))
+    Y = np.eye(W.shape[1])[y]
+    loss = np.mean(log_sum[:, 0] - np.sum(scores * Y, axis=1)) + reg * np.sum(W * W)
+    return loss, X.T @ (np.exp(scores - log_sum) - Y) / X.shape[0] + 2 * reg * W
+""",
+    ],
+    "optim.py": [
+        """
+def sgd_step(W, dW, learning_rate):
+    next_W = W.copy()
+    next_W -= learning_rate * dW
+    return next_W
+""",
+    ],
+}
+
+
+def test_the_public_tests_pass_correct_alternatives(tmp_path):
+    solution = tmp_path / "solution"
+    shutil.copytree(REFERENCE, solution, ignore=shutil.ignore_patterns("__pycache__"))
+    for file, functions in CORRECT_VARIANTS.items():
+        source = (solution / file).read_text()
+        for function_source in functions:
+            source = patched(source, textwrap.dedent(function_source))
+        (solution / file).write_text(source)
+    code, output, cases = run_public_tests(tmp_path, str(KIT / "tests"), "--solution-dir", str(solution))
+    assert code == 0, output
+    assert {outcome for outcome, _, _ in cases.values()} == {"passed"}, output
 
 
 def function_signatures(path):
