@@ -15,6 +15,7 @@ from grader.assignment import load_assignment
 from grader.binding import bind_in_process
 from grader.sandbox import StudentError, WorkerClient
 from grader.sandbox.confine import probe
+from grader.sandbox.worker import mutated, snapshot
 
 ASSIGNMENT = load_assignment()
 LIMITS = dataclasses.replace(ASSIGNMENT.limits, call_timeout_s=2.0, submission_timeout_s=120.0, output_kb=2)
@@ -363,3 +364,16 @@ def test_the_submission_budget_ends_all_calls(worker):
         with pytest.raises(StudentError, match="used up its 1 s time budget") as info:
             client.call(name, 1.0, 1.0, 1.0, 1.0)
         assert info.value.kind == "budget"
+
+
+def test_mutation_checks_compare_contents_bit_for_bit():
+    nan = np.array([np.nan, 1.0])
+    W, rows, labels = np.ones((2, 2)), [np.zeros(2), 1.0], (np.arange(3), "x")
+    before = snapshot((nan, W, rows, labels, 0.5), {"reg": 0.1})
+    W.shape = (4,)
+    rows[1] = 2.0
+    labels[0][0] = 7
+    assert mutated(before, (nan, W, rows, labels, 0.5), {"reg": 0.1}) == (1, 2, 3)
+    kept = snapshot((rows,), {})
+    rows.append(None)
+    assert mutated(kept, (rows,), {}) == (0,)

@@ -189,6 +189,7 @@ class WorkerClient:
         self._crashes: Counter = Counter()
         self._spent = 0.0
         self._closed_output: str | None = None
+        self._buffer = bytearray()  # reused for every reply: decoding copies what it keeps
 
     # ------------------------------------------------------------------------------- public API
 
@@ -434,9 +435,10 @@ class WorkerClient:
                     raise _Eof() from None
 
     def _read_frame(self, worker: _Worker, deadline: float) -> Frame:
-        def read_exact(n: int) -> bytes:
-            buf = bytearray(n)
-            view = memoryview(buf)
+        def read_exact(n: int) -> memoryview:
+            if len(self._buffer) < n:
+                self._buffer = bytearray(n)
+            view = memoryview(self._buffer)[:n]
             got = 0
             while got < n:
                 try:
@@ -447,7 +449,7 @@ class WorkerClient:
                 if count == 0:
                     raise _Eof()
                 got += count
-            return bytes(buf)
+            return view
 
         return read_frame(read_exact, self.caps)
 

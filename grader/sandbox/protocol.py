@@ -219,11 +219,11 @@ def decode_frame(data, caps: Caps = DEFAULT_CAPS) -> Frame:
     return Frame(kind, decode_payload(data[HEADER.size:], count, caps))
 
 
-def read_frame(read_exact: Callable[[int], bytes], caps: Caps = DEFAULT_CAPS) -> Frame:
-    """Read one frame with read_exact(n) -> exactly n bytes (it raises on EOF or timeout).
+def read_frame(read_exact: Callable[[int], bytes | bytearray], caps: Caps = DEFAULT_CAPS) -> Frame:
+    """Read one frame with read_exact(n) -> exactly n bytes, bytes-like (it raises on EOF or timeout).
 
     The payload is requested only after the header passed every cap."""
-    kind, count, size = decode_header(read_exact(HEADER.size), caps)
+    kind, count, size = decode_header(bytes(read_exact(HEADER.size)), caps)
     return Frame(kind, decode_payload(read_exact(size) if size else b"", count, caps))
 
 

@@ -24,20 +24,24 @@ import signal
 import sys
 import traceback
 
+import numpy as np
+
 from grader.sandbox import confine, limits
 from grader.sandbox.protocol import (
-    DEFAULT_CAPS,
     Caps,
     Frame,
     MsgType,
     ProtocolError,
-    encode_frame,
     frame_parts,
     read_frame,
 )
 
 #: Longest message or traceback text sent back for one failure (characters).
 MAX_TEXT = 4000
+#: Nesting followed when checking arguments for changes.
+MAX_DEPTH = 8
+#: Immutable values compared by equality when checking whether a list slot changed.
+SCALARS = (bool, int, float, str, bytes, type(None), np.generic)
 
 
 class Pipe:
@@ -47,17 +51,20 @@ class Pipe:
         self.read_fd = read_fd
         self.write_fd = write_fd
         self.caps = caps
+        self.buffer = bytearray()
 
-    def read_exact(self, n: int) -> bytes:
-        buf = bytearray(n)
-        view = memoryview(buf)
+    def read_exact(self, n: int) -> memoryview:
+        """The next n bytes, in a buffer reused by the next read (decoding copies what it keeps)."""
+        if len(self.buffer) < n:
+            self.buffer = bytearray(n)
+        view = memoryview(self.buffer)[:n]
         got = 0
         while got < n:
             count = os.readv(self.read_fd, [view[got:]])
             if count == 0:
                 raise EOFError("the grader closed the pipe")
             got += count
-        return bytes(buf)
+        return view
 
     def read(self) -> Frame:
         return read_frame(self.read_exact, self.caps)
@@ -212,25 +219,44 @@ def load_submission(pipe: Pipe, files: list[str], problems: dict[str, str], copy
     return modules
 
 
-def fingerprint(value, caps: Caps = DEFAULT_CAPS) -> bytes | None:
-    """The encoded bytes of value (None when it cannot be encoded): equal fingerprints, equal values."""
-    try:
-        return encode_frame(MsgType.RESULT, (value,), caps)
-    except BaseException:  # noqa: BLE001 - the value may be anything a student made of it
-        return None
+def keep(value, depth: int = 0):
+    """What to compare value with after a call: arrays copied, lists and tuples walked, others as is."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True, order="C")
+    if isinstance(value, (list, tuple)) and depth < MAX_DEPTH:
+        return type(value)(keep(v, depth + 1) for v in value) if isinstance(value, tuple) else \
+            [keep(v, depth + 1) for v in value]
+    return value
 
 
-def snapshot(args: tuple, kwargs: dict, caps: Caps = DEFAULT_CAPS) -> dict:
-    """{position or keyword: fingerprint} of a call's arguments, taken before the call."""
-    prints = {i: fingerprint(a, caps) for i, a in enumerate(args)}
-    prints.update({k: fingerprint(v, caps) for k, v in kwargs.items()})
-    return prints
+def unchanged(kept, value, depth: int = 0) -> bool:
+    """Whether value still holds what keep() saw (same bits for arrays, NaN included)."""
+    if isinstance(kept, np.ndarray):
+        return (isinstance(value, np.ndarray) and value.shape == kept.shape and value.dtype == kept.dtype
+                and np.array_equal(kept.reshape(-1).view(np.uint8),
+                                   np.ascontiguousarray(value).reshape(-1).view(np.uint8)))
+    if isinstance(kept, (list, tuple)) and depth < MAX_DEPTH:
+        return (type(value) is type(kept) and len(value) == len(kept)
+                and all(unchanged(k, v, depth + 1) for k, v in zip(kept, value)))
+    if kept is value:
+        return True
+    return type(kept) is type(value) and isinstance(kept, SCALARS) and bool(kept == value)
 
 
-def mutated(before: dict, args: tuple, kwargs: dict, caps: Caps = DEFAULT_CAPS) -> tuple:
+def snapshot(args: tuple, kwargs: dict) -> dict:
+    """{position or keyword: kept copy} of a call's arguments, taken before the call."""
+    kept = {i: keep(a) for i, a in enumerate(args)}
+    kept.update({k: keep(v) for k, v in kwargs.items()})
+    return kept
+
+
+def mutated(before: dict, args: tuple, kwargs: dict) -> tuple:
     """The positions (ints) and keywords (strs) whose argument changed since `before`."""
-    now = snapshot(args, kwargs, caps)
-    return tuple(key for key, value in before.items() if value is None or now[key] != value)
+    now = dict(enumerate(args), **kwargs)
+    try:
+        return tuple(key for key, kept in before.items() if not unchanged(kept, now[key]))
+    except Exception:  # noqa: BLE001 - a student-made object whose comparison fails counts as changed
+        return tuple(before)
 
 
 def missing_message(name: str, file: str, problems: dict[str, str], module) -> str:
@@ -242,16 +268,16 @@ def missing_message(name: str, file: str, problems: dict[str, str], module) -> s
     return f"{file} does not define {name}"
 
 
-def call_once(fn, args: tuple, kwargs: dict, copy_dir: str, caps: Caps) -> tuple[MsgType, tuple]:
+def call_once(fn, args: tuple, kwargs: dict, copy_dir: str) -> tuple[MsgType, tuple]:
     """Run fn(*args, **kwargs) and build the reply frame (RESULT or ERROR) for it."""
-    before = snapshot(args, kwargs, caps)
+    before = snapshot(args, kwargs)
     try:
         value = fn(*args, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
         message = f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else text_of(exc)
-        changed = mutated(before, args, kwargs, caps)
+        changed = mutated(before, args, kwargs)
         return MsgType.ERROR, (type(exc).__name__, message, student_traceback(exc, copy_dir), changed)
-    return MsgType.RESULT, (value, mutated(before, args, kwargs, caps))
+    return MsgType.RESULT, (value, mutated(before, args, kwargs))
 
 
 def serve(pipe: Pipe, functions: dict, missing: dict[str, str], copy_dir: str) -> None:
@@ -268,7 +294,7 @@ def serve(pipe: Pipe, functions: dict, missing: dict[str, str], copy_dir: str) -
         if fn is None:
             pipe.send(MsgType.NOT_FOUND, (missing.get(name, f"{name} is not a graded function"),))
             continue
-        kind, items = call_once(fn, tuple(args), dict(kwargs), copy_dir, pipe.caps)
+        kind, items = call_once(fn, tuple(args), dict(kwargs), copy_dir)
         try:
             parts = frame_parts(kind, items, pipe.caps)
         except BaseException as exc:  # noqa: BLE001 - encoding a student object may run its code
