@@ -3,6 +3,7 @@ crashes, hangs, lying return values, output floods, mutation reports and process
 
 import dataclasses
 import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -377,3 +378,30 @@ def test_mutation_checks_compare_contents_bit_for_bit():
     kept = snapshot((rows,), {})
     rows.append(None)
     assert mutated(kept, (rows,), {}) == (0,)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_a_worker_dies_with_the_grader_process_that_started_it(tmp_path, confinement):
+    """A grader killed mid-call (SIGKILL: no cleanup runs) leaves no sleeping worker behind."""
+    folder = make_submission(tmp_path / "sleepy", {"optim.py": "import time\ndef sgd_step(W, dW, lr):\n"
+                                                             "    time.sleep(600)\n"})
+    level = confinement.level
+    code = textwrap.dedent(f"""\
+        import sys
+        from grader.assignment import load_assignment
+        from grader.sandbox import WorkerClient
+        from grader.sandbox.confine import probe
+        client = WorkerClient({str(folder)!r}, load_assignment(), confinement=probe({str(level)!r}))
+        client.start()
+        print(client.pid, flush=True)
+        client.call("sgd_step", 1.0, 1.0, 1.0)
+        """)
+    grader = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pgid = int(grader.stdout.readline())
+    time.sleep(0.5)  # let the call reach the worker
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 30
+    while live_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live_members(pgid) == []

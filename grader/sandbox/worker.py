@@ -38,6 +38,8 @@ from grader.sandbox.protocol import (
 
 #: Longest message or traceback text sent back for one failure (characters).
 MAX_TEXT = 4000
+#: prctl option: signal sent to this process when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
 #: Nesting followed when checking arguments for changes.
 MAX_DEPTH = 8
 #: Immutable values compared by equality when checking whether a list slot changed.
@@ -134,6 +136,20 @@ def capture_output(output_bytes: int) -> None:
     budget = [max(0, output_bytes - used)]
     sys.stdout = CappedOutput(1, budget, "<stdout>")
     sys.stderr = CappedOutput(2, budget, "<stderr>")
+
+
+def die_with_parent() -> None:
+    """On Linux, have the kernel SIGKILL this worker when the process that started it dies, so a
+    grader killed mid-call leaves no worker sleeping or looping behind (no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def isolate_imports(copy_dir: str) -> None:
@@ -311,6 +327,7 @@ def main(argv: list[str]) -> int:
     capture_output(int(config["output_bytes"]))
     copy_dir = os.getcwd()
     confine.apply_in_worker(config.get("confine", {}))
+    die_with_parent()  # after apply_in_worker: changing user clears the setting
     isolate_imports(copy_dir)
     pipe = Pipe(read_fd, write_fd, Caps(**config.get("caps", {})))
     problems = dict(config.get("problems", {}))
