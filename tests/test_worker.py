@@ -405,3 +405,25 @@ def test_a_worker_dies_with_the_grader_process_that_started_it(tmp_path, confine
     while live_members(pgid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert live_members(pgid) == []
+
+
+def test_closing_the_protocol_pipe_fails_the_call_and_skips_the_students_exit_hooks(worker):
+    client = worker({"optim.py": """\
+        import atexit, os
+        atexit.register(print, "exit hook ran")
+        def sgd_step(W, dW, learning_rate):
+            if learning_rate < 0:
+                for fd in range(3, 1024):
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+            return W
+        """})
+    with pytest.raises(StudentError, match="during sgd_step") as info:
+        client.call("sgd_step", 1.0, 1.0, -1.0)
+    assert info.value.kind == "crash"
+    assert client.call("sgd_step", 5.0, 1.0, 1.0) == 5.0
+    client.close()
+    assert "exit hook ran" not in client.output()
+    assert "grader worker stopped: OSError" in client.output()

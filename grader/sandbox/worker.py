@@ -345,5 +345,16 @@ def main(argv: list[str]) -> int:
 
 
 def run(argv: list[str]) -> None:
-    """main(argv), then exit at once: the student's atexit hooks and leftover threads never run."""
-    os._exit(main(argv))
+    """main(argv), then exit at once: the student's atexit hooks and leftover threads never run.
+
+    A failure of the worker itself (say, student code closed the pipe) is one line on the captured
+    stderr and exit status 70; the grader sees the call fail."""
+    try:
+        status = main(argv)
+    except BaseException as exc:  # noqa: BLE001 - whatever happened, never run the student's exit hooks
+        try:
+            os.write(2, f"grader worker stopped: {type(exc).__name__}: {text_of(exc)}\n".encode())
+        except OSError:
+            pass
+        status = 70
+    os._exit(status)
