@@ -427,3 +427,30 @@ def test_closing_the_protocol_pipe_fails_the_call_and_skips_the_students_exit_ho
     client.close()
     assert "exit hook ran" not in client.output()
     assert "grader worker stopped: OSError" in client.output()
+
+
+def test_a_fork_bomb_is_contained(worker, confinement):
+    client = worker({"optim.py": """\
+        import os
+        def sgd_step(W, dW, learning_rate):
+            children = 0
+            for _ in range(400):
+                try:
+                    if os.fork() == 0:
+                        import time
+                        time.sleep(600)
+                        os._exit(0)
+                    children += 1
+                except OSError:
+                    break
+            return children
+        """})
+    children = client.call("sgd_step", 1.0, 1.0, 1.0)
+    if confinement.user is not None:
+        assert children < 256  # RLIMIT_NPROC of the worker's own user
+    pgid = client.pid
+    client.close()
+    deadline = time.monotonic() + 30
+    while live_members(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert live_members(pgid) == []

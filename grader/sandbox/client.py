@@ -44,6 +44,9 @@ MAX_COPY_BYTES = 16 * 1024 * 1024
 MAX_MESSAGE = 4000
 #: Wall seconds a worker may take to start (Python + numpy) before its first student import.
 START_TIMEOUT_S = 60.0
+#: Processes the worker's own user may have (only set when workers run as a dedicated user: the
+#: limit counts every process of that user, so it stops fork bombs without touching anyone else).
+WORKER_USER_NPROC = 256
 #: Room for C-level writes past the output cap before RLIMIT_FSIZE stops them (bytes).
 OUTPUT_SLACK = 4096
 
@@ -281,7 +284,8 @@ class WorkerClient:
             "files": list(self.assignment.files),
             "functions": {spec.name: spec.file for spec in self.assignment.functions},
             "problems": self.problems,
-            "rlimits": rlimits(self.limits, self.output_bytes + OUTPUT_SLACK),
+            "rlimits": rlimits(self.limits, self.output_bytes + OUTPUT_SLACK,
+                               nproc=WORKER_USER_NPROC if getattr(self.confinement, "user", None) else None),
             "output_bytes": self.output_bytes,
             "caps": vars(self.caps),
             "confine": self.confinement.worker_config(),
