@@ -519,10 +519,10 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         progress.result, progress.resumed = result, resumed
         notify(progress)
 
-    preload(options.sandbox)
     scratch = Path(tempfile.mkdtemp(prefix="grader-batch-"))
     running: list[_Job] = []
     pending = list(selected)
+    preloaded = False
     try:
         grader_root = _grader_root(assignment, options, scratch)
         while pending or running:
@@ -533,6 +533,9 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
                 if stored is not None and stored.content_hash == digest:
                     finished(stored, resumed=True)
                     continue
+                if not preloaded:  # only when something needs grading: a resumed batch skips the cost
+                    preload(options.sandbox)
+                    preloaded = True
                 workdir = Path(tempfile.mkdtemp(prefix=f"{_safe(entry.student)}-", dir=scratch))
                 prepared = prepare(entry, workdir, assignment)
                 if prepared.error:

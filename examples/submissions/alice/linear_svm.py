@@ -23,9 +23,9 @@ def svm_loss_vectorized(W, X, y, reg):
     """Hinge loss without loops: margins against the one-hot correct scores."""
     N, C = X.shape[0], W.shape[1]
     onehot = np.eye(C, dtype=W.dtype)[y]                    # (N, C)
-    scores = np.einsum("nd,dc->nc", X, W)
+    scores = X @ W
     correct = np.einsum("nc,nc->n", scores, onehot)[:, None]
     active = (scores - correct + 1 > 0) & (onehot == 0)     # (N, C), correct class excluded
     loss = np.where(active, scores - correct + 1, 0).sum() / N + reg * np.einsum("dc,dc->", W, W)
     coeff = active - onehot * active.sum(axis=1, keepdims=True)
-    return float(loss), np.einsum("nd,nc->dc", X, coeff) / N + 2 * reg * W
+    return float(loss), X.T @ coeff / N + 2 * reg * W
