@@ -248,9 +248,10 @@ def keep(value, depth: int = 0):
 def unchanged(kept, value, depth: int = 0) -> bool:
     """Whether value still holds what keep() saw (same bits for arrays, NaN included)."""
     if isinstance(kept, np.ndarray):
-        return (isinstance(value, np.ndarray) and value.shape == kept.shape and value.dtype == kept.dtype
-                and np.array_equal(kept.reshape(-1).view(np.uint8),
-                                   np.ascontiguousarray(value).reshape(-1).view(np.uint8)))
+        if not (isinstance(value, np.ndarray) and value.shape == kept.shape and value.dtype == kept.dtype):
+            return False
+        bits = f"u{kept.itemsize}" if kept.itemsize in (1, 2, 4, 8) else "u1"  # compare bits, NaN included
+        return np.array_equal(kept.reshape(-1).view(bits), np.ascontiguousarray(value).reshape(-1).view(bits))
     if isinstance(kept, (list, tuple)) and depth < MAX_DEPTH:
         return (type(value) is type(kept) and len(value) == len(kept)
                 and all(unchanged(k, v, depth + 1) for k, v in zip(kept, value)))
