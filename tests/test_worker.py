@@ -186,8 +186,9 @@ def test_repeated_crashes_of_one_function_trip_the_breaker(worker):
     client = worker({"optim.py": "import os\ndef sgd_step(W, dW, lr):\n    print('run', flush=True)\n"
                                  "    os._exit(1)\n"})
     for _ in range(5):
-        with pytest.raises(StudentError, match="exited with status 1 during sgd_step"):
+        with pytest.raises(StudentError, match="exited with status 1 during sgd_step") as info:
             client.call("sgd_step", 1.0, 1.0, 1.0)
+        assert info.value.kind == "crash"
     assert client.output().count("run") == client.max_crashes
 
 

@@ -188,7 +188,7 @@ class WorkerClient:
         self._worker: _Worker | None = None
         self._fatal = ""  # set when no call can run any more: the message every call raises
         self._fatal_kind = "crash"
-        self._broken: dict[str, str] = {}
+        self._broken: dict[str, tuple[str, str]] = {}  # circuit breaker: function -> (message, kind)
         self._crashes: Counter = Counter()
         self._spent = 0.0
         self._closed_output: str | None = None
@@ -228,7 +228,8 @@ class WorkerClient:
     def _call(self, function: str, args: tuple, kwargs: dict):
         self.last_call_mutated = ()
         if function in self._broken:
-            raise StudentError(self._broken[function], function, "timeout")
+            message, kind = self._broken[function]
+            raise StudentError(message, function, kind)
         began = time.monotonic()
         try:
             self._ensure_worker()
@@ -392,7 +393,7 @@ class WorkerClient:
                 self._fatal, self._fatal_kind = self._budget_message(), "budget"
                 return StudentError(f"{self._fatal} (during {function})", function, "budget")
             message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
-            self._broken[function] = message
+            self._broken[function] = (message, "timeout")
             return StudentError(message, function, "timeout")
         if isinstance(exc, ProtocolError):
             message = f"the worker sent an unreadable reply during {function}: {exc}"
@@ -400,7 +401,7 @@ class WorkerClient:
             message = f"the worker {ending} during {function}"
         self._crashes[function] += 1
         if self._crashes[function] >= self.max_crashes:
-            self._broken[function] = message
+            self._broken[function] = (message, "crash")
         return StudentError(message, function, "crash")
 
     def _interpret(self, function: str, frame: Frame, nargs: int, kwargs: dict):
