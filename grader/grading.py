@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from grader import __version__
-from grader.assignment import Assignment, Limits
+from grader.assignment import Assignment, Limits, ManifestError
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import FunctionScore, SubmissionResult, TestResult
 from grader.sharding import select_shard
@@ -501,6 +501,9 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     an interrupted batch keeps everything finished. A broken submission never stops the batch.
     """
     out = Path(out)
+    if not any(assignment.hidden_tests_dir.rglob("test*.py")):
+        raise ManifestError(f"{assignment.hidden_tests_dir}: no hidden tests (test*.py) to grade with")
+    entries = [e for e in entries if e.path.resolve() != out.resolve()]  # OUT inside SUBMISSIONS
     selected = select_entries(entries, only, shard)
     out.mkdir(parents=True, exist_ok=True)
     fingerprint = batch_fingerprint(assignment, options)

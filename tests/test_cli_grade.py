@@ -59,7 +59,7 @@ def small_class(tmp_path_factory):
 def graded_examples(root, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "reports"
     run = CliRunner().invoke(main, ["grade", str(EXAMPLES), "-o", str(out), "--root", str(root),
-                                    "--timeout", "8", "--jobs", "2"])
+                                    "--timeout", "20", "--jobs", "2"])
     return run, out
 
 
@@ -92,7 +92,7 @@ def test_json_summary_from_a_real_process_and_resume(root, graded_examples):
     out = graded_examples[1]
     before = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
     proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--root", str(root),
-                           "--timeout", "8", "--json"], check=False, capture_output=True, text=True, timeout=300)
+                           "--timeout", "20", "--json"], check=False, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert [s["student"] for s in summary["students"]] == STUDENTS
@@ -164,6 +164,16 @@ def test_force_regrades_and_grading_is_deterministic(tmp_path, root, small_class
     assert lost(first["ben"]) == {"sgd_step"} and lost(first["eve"]) == {"sgd_step"}
 
 
+def test_out_inside_submissions_is_not_a_student(tmp_path, root):
+    subs = tmp_path / "subs"
+    reference_copy(subs / "ann")
+    for _ in range(2):
+        run = CliRunner().invoke(main, ["grade", str(subs), "-o", str(subs / "reports"), "--root", str(root),
+                                        "--json"])
+        assert run.exit_code == 0
+        assert [s["student"] for s in json.loads(run.stdout)["students"]] == ["ann"]
+
+
 def test_only_grades_the_named_students(tmp_path, root, small_class):
     out = tmp_path / "out"
     run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
@@ -195,13 +205,18 @@ def test_shards_partition_the_class(tmp_path, root, small_class):
     (["{subs}", "-o", "{out}", "--jobs", "0"], "--jobs"),
     (["{subs}", "-o", "{out}", "--timeout", "-1"], "--timeout"),
     (["{subs}"], "-o"),
+    (["{subs}", "-o", "{out}", "--root", "{empty_root}"], "no hidden tests"),
 ])
 def test_bad_arguments_fail_with_one_line(tmp_path, root, args, message):
     subs = tmp_path / "subs"
     reference_copy(subs / "ann")
     (tmp_path / "file").write_text("")
-    names = {"missing": tmp_path / "missing", "file": tmp_path / "file", "subs": subs, "out": tmp_path / "out"}
-    argv = ["grade", *[a.format(**names) for a in args], "--root", str(root)]
+    empty_root = mini_root(tmp_path)
+    shutil.rmtree(empty_root / "hidden_tests" / "loss_optimization")
+    (empty_root / "hidden_tests" / "loss_optimization").mkdir()
+    names = {"missing": tmp_path / "missing", "file": tmp_path / "file", "subs": subs, "out": tmp_path / "out",
+             "empty_root": empty_root}
+    argv = ["grade", "--root", str(root), *[a.format(**names) for a in args]]
     run = CliRunner().invoke(main, argv)
     assert run.exit_code != 0
     errors = [line for line in run.output.splitlines() if line.startswith("Error:")]

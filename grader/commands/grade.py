@@ -73,7 +73,7 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
     try:
         results = grade_batch(found.entries, spec, Path(out), jobs=jobs, force=force, only=only, shard=shard,
                               progress_callback=show.update, options=options)
-    except (SelectionError, SandboxError) as exc:
+    except (SelectionError, SandboxError, ManifestError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write reports in {out}: {exc.strerror or exc}") from None
