@@ -22,6 +22,7 @@ from grader.sandbox.protocol import (
     Unsupported,
     decode_frame,
     encode_frame,
+    frame_parts,
     read_frame,
 )
 
@@ -233,3 +234,10 @@ def test_caps_are_configurable():
     data = encode_frame(MsgType.RESULT, (big,), Caps(max_frame_bytes=2**20))
     with pytest.raises(ProtocolError, match="cap"):
         decode_frame(data, Caps(max_frame_bytes=2**15))
+
+
+def test_strict_encoding_refuses_what_would_cross_as_unsupported():
+    for value in ({"a": 1}, np.zeros(2, complex), [1, object()]):
+        with pytest.raises(ProtocolError, match="cannot be sent"):
+            frame_parts(MsgType.CALL, ("f", (value,)), strict=True)
+    assert frame_parts(MsgType.CALL, ("f", (np.zeros(2), [1, 2.0])), strict=True)

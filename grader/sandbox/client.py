@@ -376,7 +376,8 @@ class WorkerClient:
 
     def _exchange(self, function: str, args: tuple, kwargs: dict) -> Frame:
         """Send one CALL and read its reply; on timeout/EOF/garbage stop the worker and raise."""
-        parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps)
+        # strict: arguments the worker could not rebuild are the hidden test's bug (ProtocolError)
+        parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps, strict=True)
         worker = self._worker
         by_budget = self._remaining_budget() < self.limits.call_timeout_s
         deadline = self._deadline(self.limits.call_timeout_s)

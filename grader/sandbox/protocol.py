@@ -89,15 +89,16 @@ class Frame:
 # ----------------------------------------------------------------------------------------- encoding
 
 
-def frame_parts(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS) -> list:
+def frame_parts(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS, strict: bool = False) -> list:
     """The frame for items as a list of buffers (header first) to write in order; arrays are not copied
-    when already little-endian C-order. Raises ProtocolError when a value breaks a cap."""
+    when already little-endian C-order. Raises ProtocolError when a value breaks a cap, or (strict)
+    when a value would cross as Unsupported."""
     items = tuple(items)
     if len(items) > caps.max_items:
         raise ProtocolError(f"{len(items)} items in one frame (max {caps.max_items})")
     parts: list = []
     for item in items:
-        _encode(item, parts, caps, 0)
+        _encode(item, parts, caps, 0, strict)
     size = sum(len(p) for p in parts)
     if size > caps.max_frame_bytes:
         raise ProtocolError(f"frame of {size} bytes is over the {caps.max_frame_bytes}-byte cap")
@@ -109,19 +110,19 @@ def encode_frame(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS) -> bytes:
     return b"".join(frame_parts(msg_type, items, caps))
 
 
-def _encode(value, parts: list, caps: Caps, depth: int) -> None:
+def _encode(value, parts: list, caps: Caps, depth: int, strict: bool) -> None:
     if depth > caps.max_depth:
         raise ProtocolError(f"values nested deeper than {caps.max_depth} levels")
     kind = type(value)  # not value.__class__, which an object can fake
     if value is None:
         parts.append(bytes((_NONE,)))
     elif issubclass(kind, np.ndarray):
-        _encode_array(value, parts, caps)
+        _encode_array(value, parts, caps, strict)
     elif issubclass(kind, np.generic):
         dtype = value.dtype.newbyteorder("<")
         code = _DTYPE_CODES.get(dtype)
         if code is None:
-            _encode_unsupported(f"numpy {value.dtype}", parts, caps)
+            _encode_unsupported(f"numpy {value.dtype}", parts, caps, strict)
         else:
             parts.append(bytes((_NPSCALAR, code)) + np.asarray(value, dtype=dtype).tobytes())
     elif issubclass(kind, bool):
@@ -144,24 +145,26 @@ def _encode(value, parts: list, caps: Caps, depth: int) -> None:
             raise ProtocolError(f"a sequence of {n} items (max {caps.max_seq_len})")
         parts.append(bytes((_TUPLE if issubclass(kind, tuple) else _LIST,)) + _U32.pack(n))
         for element in (tuple.__iter__(value) if issubclass(kind, tuple) else list.__iter__(value)):
-            _encode(element, parts, caps, depth + 1)
+            _encode(element, parts, caps, depth + 1, strict)
     elif kind is Unsupported:
-        _encode_unsupported(value.type_name, parts, caps)
+        _encode_unsupported(value.type_name, parts, caps, strict)
     else:
-        _encode_unsupported(kind.__qualname__, parts, caps)
+        _encode_unsupported(kind.__qualname__, parts, caps, strict)
 
 
-def _encode_unsupported(type_name: str, parts: list, caps: Caps) -> None:
+def _encode_unsupported(type_name: str, parts: list, caps: Caps, strict: bool) -> None:
+    if strict:
+        raise ProtocolError(f"a {type_name} cannot be sent to the worker")
     data = str.encode(str(type_name), "utf-8", "backslashreplace")[: min(200, caps.max_str_bytes)]
     parts.append(bytes((_UNSUPPORTED,)) + _U32.pack(len(data)) + data)
 
 
-def _encode_array(value: np.ndarray, parts: list, caps: Caps) -> None:
+def _encode_array(value: np.ndarray, parts: list, caps: Caps, strict: bool) -> None:
     array = np.ndarray.view(value, np.ndarray)
     dtype = array.dtype.newbyteorder("<")
     code = _DTYPE_CODES.get(dtype)
     if code is None:
-        _encode_unsupported(f"ndarray of {array.dtype}", parts, caps)
+        _encode_unsupported(f"ndarray of {array.dtype}", parts, caps, strict)
         return
     if array.ndim > caps.max_ndim:
         raise ProtocolError(f"an array with {array.ndim} dimensions (max {caps.max_ndim})")
