@@ -193,11 +193,12 @@ def test_time_limit_keeps_the_tests_that_finished(tmp_path):
     '''
     assignment = load_assignment("loss_optimization", mini_root(tmp_path, extra))
     result = grade_folder(reference_copy(tmp_path / "subs" / "ref"), assignment, tmp_path,
-                          GradeOptions(timeout_s=4))
-    assert "time limit" in result.error
+                          GradeOptions(timeout_s=10))
+    assert "time limit" in result.error and result.duration_s < 60
+    assert "never ends" not in {t.name for t in result.tests}  # interrupted, so never recorded as run
     assert result.functions["svm_loss_naive"].score == result.functions["svm_loss_naive"].max_score
-    assert result.score == assignment.max_score  # every graded test finished before the hang
-    assert result.duration_s < 60
+    for name, fs in result.functions.items():  # the tests that finished keep their points
+        assert fs.score == sum(t.score for t in result.tests if t.function == name)
 
 
 def test_a_crashed_run_scores_zero_with_a_reason_and_a_log(tmp_path):
