@@ -14,6 +14,7 @@ settings.register_profile(
     deadline=None,
     max_examples=8,
     print_blob=False,
+    report_multiple_bugs=False,
     phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
 )

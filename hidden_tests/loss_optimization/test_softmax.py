@@ -18,6 +18,9 @@ from prop_checks import (
 from prop_problems import Inputs, build, build_row_offsets, problems
 
 FN = "softmax_loss"
+#: Score sizes for float32 inputs: the textbook exp/sum/log underflows in float32 once the correct class trails
+#: the row's maximum by ~87 (not ~700 as in float64), so keep score gaps well below that.
+SCALES_FLOAT32 = (1.0, 0.01, 5.0, 0.1)
 
 
 def grade(points: float, hint: str):
@@ -60,7 +63,7 @@ def grad_mistakes(inputs: Inputs) -> dict[str, np.ndarray]:
 
 
 @grade(2, "Return `loss, dW`: loss a float (e.g. float(loss)), dW = an array shaped like W.")
-@given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32")))
+@given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32"), scales=SCALES_FLOAT32))
 def test_softmax_returns_float_and_gradient(student, base_seed, problem):
     """Softmax: returns (loss, dW) with a float loss and a float dW shaped like W"""
     inputs = build(problem, base_seed)
@@ -170,7 +173,7 @@ def test_softmax_regularization_split(student, base_seed, problem):
 
 
 @grade(2, "float32 inputs must work too: avoid hard-coded dtypes that lose precision or fail on float32.")
-@given(problem=problems(dtypes=("float32",)))
+@given(problem=problems(dtypes=("float32",), scales=SCALES_FLOAT32))
 def test_softmax_float32_inputs(student, reference, base_seed, problem):
     """Softmax: float32 inputs give the same loss and dW (to float32 precision)"""
     inputs = build(problem, base_seed)

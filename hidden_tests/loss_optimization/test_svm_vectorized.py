@@ -8,34 +8,7 @@ import numpy as np
 import pytest
 from prop_checks import assert_grad_close, assert_loss_close, describe, fail, loss_and_grad, tolerance
 from prop_problems import Problem, build
-
-LOOPS = {
-    ast.For: "a for loop",
-    ast.AsyncFor: "an async for loop",
-    ast.While: "a while loop",
-    ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression",
-}
-
-
-def loops_in(tree: ast.Module, name: str) -> list[str]:
-    """Loops in top-level function `name` and in the same file's functions it calls, as 'line N: what (in f)'."""
-    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    found, seen, todo = [], set(), [name]
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in functions:
-            continue
-        seen.add(current)
-        for node in ast.walk(functions[current]):
-            what = LOOPS.get(type(node))
-            if what:
-                found.append(f"line {node.lineno}: {what} (in {current})")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                todo.append(node.func.id)
-    return sorted(found, key=lambda s: int(s.split(":")[0][5:]))
+from prop_source import loops_in
 
 
 @pytest.mark.grade(function="svm_loss_vectorized", points=3,
@@ -87,18 +60,24 @@ def test_svm_vectorized_is_fast(student, reference, base_seed):
     y = rng.integers(0, 10, 500)
     small = (np.ascontiguousarray(W[:, :2]), X, y % 2, 5e-6)
     large = (W, X, y, 5e-6)
-    # Cost of going from C = 2 to C = 10 classes: the loop work grows with C, while the cost of passing
-    # X (12 MB) to the function does not, so the difference measures the computation alone.
-    ref_loop = best_time(reference.svm_loss_naive, large, 2) - best_time(reference.svm_loss_naive, small, 1)
-    ref_vec = best_time(reference.svm_loss_vectorized, large, 3) - best_time(reference.svm_loss_vectorized, small, 3)
-    fn = student.svm_loss_vectorized
-    got = min(best_time(fn, large, 1) - best_time(fn, small, 1) for _ in range(3))
-    ref_speedup = ref_loop / max(ref_vec, 1e-4)
-    required = min(4.0, ref_speedup / 4)
-    speedup = ref_loop / max(got, 1e-6)
-    if speedup < required:
-        fail("svm_loss_vectorized must be much faster than a loop over examples and classes.",
-             f"measured here, from C = 2 to C = 10 classes: a loop takes {ref_loop * 1e3:.1f} ms more, "
-             f"the reference vectorized version {max(ref_vec, 0) * 1e3:.1f} ms, yours {got * 1e3:.1f} ms",
-             f"your speed-up over the loop: {speedup:.1f}x; required: {required:.1f}x "
-             f"(the reference reaches {ref_speedup:.0f}x)")
+
+    def extra_cost(fn, repeats):
+        """Seconds fn takes at C = 10 beyond C = 2 (best of `repeats` each): the loop work grows with C,
+        while the cost of passing X (12 MB) to the function does not, so this measures computation alone."""
+        return best_time(fn, large, repeats) - best_time(fn, small, repeats)
+
+    # Measured up to three times: a busy machine can slow one measurement, but a loop never gets fast.
+    for _ in range(3):
+        ref_loop = extra_cost(reference.svm_loss_naive, 2)
+        ref_vec = extra_cost(reference.svm_loss_vectorized, 2)
+        got = extra_cost(student.svm_loss_vectorized, 3)
+        ref_speedup = ref_loop / max(ref_vec, 1e-4)
+        required = min(2.5, ref_speedup / 4)
+        speedup = ref_loop / max(got, 1e-6)
+        if speedup >= required:
+            return
+    fail("svm_loss_vectorized must be much faster than a loop over examples and classes.",
+         f"measured here, from C = 2 to C = 10 classes: a loop takes {ref_loop * 1e3:.1f} ms more, "
+         f"the reference vectorized version {max(ref_vec, 0) * 1e3:.1f} ms, yours {got * 1e3:.1f} ms",
+         f"your speed-up over the loop: {speedup:.1f}x; required: {required:.1f}x "
+         f"(the reference reaches {ref_speedup:.0f}x)")

@@ -1,0 +1,75 @@
+"""The hidden suite is sharp and fair: every corpus mutant loses points on its function only, every correct variant,
+and the reference, get full marks, and the untouched stubs get zero. Each entry is graded through the real
+contract (pytest subprocess + grader plugin + --grader-results), two at a time."""
+
+import pytest
+from corpus import Entry, make_submission, run_many
+from corpus.correct_variants import VARIANTS
+from corpus.mutants import MUTANTS
+
+from grader.assignment import load_assignment
+
+pytestmark = pytest.mark.slow
+
+REFERENCE = Entry("reference", {})
+
+
+@pytest.fixture(scope="module")
+def assignment():
+    return load_assignment("loss_optimization")
+
+
+@pytest.fixture(scope="module")
+def outcomes(assignment, tmp_path_factory):
+    """Grades of every corpus entry, the reference and the stubs, keyed by entry name."""
+    root = tmp_path_factory.mktemp("corpus")
+    folders = {
+        entry.name: make_submission(root / "submissions" / entry.name, assignment, entry.patches)
+        for entry in [REFERENCE, *MUTANTS, *VARIANTS]
+    }
+    folders["stubs"] = assignment.kit_dir
+    return run_many(folders, root / "results", assignment, jobs=2)
+
+
+def graded(outcomes, name):
+    """The per-function scores of one entry, failing the test if the run produced no results."""
+    outcome = outcomes[name]
+    assert outcome.results is not None, f"{name}: {outcome.problem}"
+    return outcome, outcome.scores()
+
+
+def test_corpus_is_large_and_single_bug():
+    assert len(MUTANTS) >= 30 and len(VARIANTS) >= 8
+    names = [entry.name for entry in [*MUTANTS, *VARIANTS]]
+    assert len(names) == len(set(names))
+    for entry in MUTANTS:
+        assert len(entry.patches) == 1 and tuple(entry.patches) == entry.loses, entry.name
+    assert all(not entry.loses for entry in VARIANTS)
+
+
+def test_reference_gets_full_marks_and_points_match_manifest(outcomes, assignment):
+    outcome, scores = graded(outcomes, "reference")
+    assert outcome.failures() == []
+    assert scores == {f.name: (f.points, f.points) for f in assignment.functions}
+
+
+def test_stubs_get_zero(outcomes, assignment):
+    _, scores = graded(outcomes, "stubs")
+    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in assignment.functions}
+
+
+@pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.name)
+def test_mutant_loses_points_on_its_function_only(outcomes, entry):
+    outcome, scores = graded(outcomes, entry.name)
+    for function, (score, top) in scores.items():
+        if function in entry.loses:
+            assert score < top, f"{entry.name} ({entry.why}) kept full marks on {function}"
+        else:
+            assert score == top, f"{entry.name} lost points on {function}: {outcome.failures(function)}"
+
+
+@pytest.mark.parametrize("entry", VARIANTS, ids=lambda e: e.name)
+def test_correct_variant_gets_full_marks(outcomes, entry):
+    outcome, scores = graded(outcomes, entry.name)
+    assert outcome.failures() == [], f"{entry.name} ({entry.why}) lost points"
+    assert all(score == top for score, top in scores.values())
