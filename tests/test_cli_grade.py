@@ -174,6 +174,14 @@ def test_out_inside_submissions_is_not_a_student(tmp_path, root):
         assert [s["student"] for s in json.loads(run.stdout)["students"]] == ["ann"]
 
 
+def test_requested_sandbox_level_reaches_the_results(tmp_path, root, small_class):
+    out = tmp_path / "out"
+    run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
+                                    "--only", "ann", "--sandbox", "1", "--quiet"])
+    assert run.exit_code == 0
+    assert read_results(out)["ann"]["sandbox"].startswith("level 1")
+
+
 def test_only_grades_the_named_students(tmp_path, root, small_class):
     out = tmp_path / "out"
     run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
@@ -205,6 +213,7 @@ def test_shards_partition_the_class(tmp_path, root, small_class):
     (["{subs}", "-o", "{out}", "--jobs", "0"], "--jobs"),
     (["{subs}", "-o", "{out}", "--timeout", "-1"], "--timeout"),
     (["{subs}"], "-o"),
+    (["{subs}", "-o", "{out}", "--sandbox", "7"], "--sandbox"),
     (["{subs}", "-o", "{out}", "--root", "{empty_root}"], "no hidden tests"),
 ])
 def test_bad_arguments_fail_with_one_line(tmp_path, root, args, message):
