@@ -7,6 +7,7 @@ whole per-call timeout in an infinite loop, so the class is also timed without i
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,11 @@ def students(hostile: bool) -> list[str]:
     return names if hostile else [n for n in names if n != "mallory"]
 
 
+def inside(out: Path) -> float:
+    """Mean seconds a submission spent in its pytest child (from the results' duration_s)."""
+    return statistics.mean(json.loads(p.read_text())["duration_s"] for p in (out / "results").glob("*.json"))
+
+
 def main() -> None:
     bare = statistics.median(seconds([sys.executable, "-c", "import numpy"]) for _ in range(5))
     print(f'bare `python -c "import numpy"`: {bare:.3f} s (median of 5)')
@@ -47,7 +53,8 @@ def main() -> None:
                 per = wall / len(names)
                 verdict = "ok" if per <= TARGET * bare else "above target"
                 print(f"{label}, --jobs {jobs}: {len(names)} submissions in {wall:.1f} s = {per:.2f} s each "
-                      f"= {per / bare:.1f}x bare (target <= {TARGET:g}x: {verdict})")
+                      f"= {per / bare:.1f}x bare (target <= {TARGET:g}x: {verdict}); "
+                      f"mean {inside(out):.2f} s inside the suite's child (worker start + tests)")
         out = Path(tmp) / "out-True-1"
         wall = seconds([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--quiet"])
         print(f"re-run with every result up to date: {wall:.2f} s = {wall / bare:.1f}x bare "
