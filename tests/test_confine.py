@@ -170,3 +170,21 @@ def test_doctor_explains_an_unavailable_level(monkeypatch):
     assert "Traceback" not in result.output
     text = CliRunner().invoke(main, ["doctor"]).output
     assert "apt-get install bubblewrap" in text and "level 1 of 4" in text
+
+
+def test_seccomp_in_the_worker_needs_no_library_lookup(tmp_path):
+    """A worker may be unable to start processes (RLIMIT_NPROC): it must not run ldconfig to find libseccomp."""
+    found = confine.probe()
+    if not found.seccomp:
+        pytest.skip("seccomp is not available here: " + found.missing.get("seccomp", "not used"))
+    code = ("import ctypes.util, json, socket, sys\n"
+            "def no_lookup(name): raise RuntimeError('looked up ' + name)\n"
+            "ctypes.util.find_library = no_lookup\n"
+            "from grader.sandbox.confine import apply_in_worker\n"
+            "apply_in_worker(json.loads(sys.argv[1]))\n"
+            "try:\n    socket.socket()\nexcept PermissionError:\n    print('sockets denied')\n")
+    config = {"no_new_privs": True, "seccomp": True, "seccomp_libraries": found.worker_config()["seccomp_libraries"]}
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(config)], check=False, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "sockets denied"

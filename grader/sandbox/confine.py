@@ -137,6 +137,7 @@ class Confinement:
             "level": self.level,
             "no_new_privs": self.level >= 2,
             "seccomp": self.seccomp,
+            "seccomp_libraries": seccomp_libraries() if self.seccomp else {},
             "landlock": {"abi": self.landlock_abi, "read": list(read_only_paths())} if self.landlock_abi else None,
             "drop_user": list(self.user) if self.user is not None and self.bwrap is not None else None,
         }
@@ -251,10 +252,37 @@ def set_non_dumpable() -> None:
     _prctl(PR_SET_DUMPABLE, 0)
 
 
-def apply_seccomp() -> None:
-    """Load the seccomp filter: DENIED_SYSCALLS and namespace clones fail with EPERM; clone3 with ENOSYS."""
-    import pyseccomp as sc
+@functools.cache
+def seccomp_libraries() -> dict[str, str]:
+    """{"c": ..., "seccomp": ...}: the shared libraries pyseccomp loads, found once here in the grader.
 
+    pyseccomp looks them up with ctypes.util.find_library, which runs ldconfig or a compiler: slow,
+    and it fails in a worker that may not start processes. The worker is told the answer instead.
+    """
+    import ctypes.util
+
+    return {name: ctypes.util.find_library(name) or "" for name in ("c", "seccomp")}
+
+
+def _import_pyseccomp(libraries: dict[str, str]):
+    """import pyseccomp, its find_library lookups answered from `libraries` (see seccomp_libraries)."""
+    import ctypes.util
+
+    lookup = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: libraries.get(name) or lookup(name)
+    try:
+        import pyseccomp
+    finally:
+        ctypes.util.find_library = lookup
+    return pyseccomp
+
+
+def apply_seccomp(libraries: dict[str, str] | None = None) -> None:
+    """Load the seccomp filter: DENIED_SYSCALLS and namespace clones fail with EPERM; clone3 with ENOSYS.
+
+    libraries: seccomp_libraries() as found by the grader (None: look them up here).
+    """
+    sc = _import_pyseccomp(libraries if libraries is not None else seccomp_libraries())
     filt = sc.SyscallFilter(sc.ALLOW)
     filt.set_attr(sc.Attr.CTL_TSYNC, 1)
     for name in DENIED_SYSCALLS:
@@ -371,7 +399,7 @@ def apply_in_worker(config: dict) -> None:
     if config.get("no_new_privs"):
         steps.append(("no_new_privs", set_no_new_privs))
     if config.get("seccomp"):  # before Landlock: loading libseccomp reads outside the allowed paths
-        steps.append(("seccomp", apply_seccomp))
+        steps.append(("seccomp", lambda: apply_seccomp(config.get("seccomp_libraries") or None)))
     if config.get("landlock"):
         landlock = config["landlock"]
         steps.append(("landlock", lambda: apply_landlock(landlock["abi"], landlock["read"],
