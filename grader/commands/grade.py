@@ -68,6 +68,8 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
     if talk:
         for line in found.skipped:
             click.echo(f"skipped {line}", err=True)
+        if not found.entries:
+            click.echo(f"no submissions in {submissions} (expected folders, .ipynb or .zip files)", err=True)
     show = _Progress(enabled=talk)
     options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox)
     try:
