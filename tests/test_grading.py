@@ -262,3 +262,15 @@ def test_unknown_only_student_is_refused(tmp_path):
 
     with pytest.raises(SelectionError, match="no submission for 'zed'"):
         grade_batch(discover(tmp_path / "subs").entries, assignment, tmp_path / "out", only=["zed"])
+
+
+def test_without_fork_a_fresh_pytest_process_grades_the_same(tmp_path, monkeypatch):
+    assignment = load_assignment("loss_optimization", mini_root(tmp_path))
+    subs = tmp_path / "subs"
+    reference_copy(subs / "ref")
+    (subs / "ref" / "softmax.py").write_text("def softmax_loss(W, X, y, reg):\n    return 0.0, W\n")
+    forked = grade_folder(subs / "ref", assignment, tmp_path)
+    monkeypatch.setattr("grader.grading.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    spawned = grade_folder(subs / "ref", assignment, tmp_path / "spawned")
+    assert spawned.error == "" and spawned.functions == forked.functions
+    assert spawned.functions["softmax_loss"].score == 0 < spawned.score
