@@ -7,7 +7,7 @@ falsifying example reads like `Problem(N=2, D=1, C=3, reg=0.0, ...)` instead of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from hypothesis import strategies as st
@@ -149,7 +149,3 @@ def problems(
         seed=st.integers(0, 2**16),
     )
 
-
-def with_reg(problem: Problem, reg: float) -> Problem:
-    """The same problem with another regularization strength."""
-    return replace(problem, reg=reg)

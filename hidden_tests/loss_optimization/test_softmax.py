@@ -113,7 +113,7 @@ def test_softmax_small_weights(student, base_seed, problem, tiny):
     """Softmax: with small random W the loss is close to log C"""
     inputs = build(problem, base_seed)
     inputs = Inputs(inputs.W * (tiny / max(float(np.abs(inputs.W).max()), 1e-300)), inputs.X, inputs.y, 0.0)
-    W, X, _y, _ = inputs.args()
+    W, X = inputs.W, inputs.X
     c = W.shape[1]
     loss, _ = run(student, inputs)
     spread = 2 * float(np.abs(oracle.scores(W, X)).max(initial=0.0))
@@ -259,7 +259,7 @@ def test_softmax_gradient_rows_sum_to_zero(student, base_seed, problem):
     inputs = build(problem, base_seed)
     _, dW = run(student, inputs)
     tol = tolerance(inputs.W, inputs.X, 0.0, np.float64)
-    W, X, _y, _ = inputs.as_float64().args()
+    W, X = inputs.W.astype(np.float64), inputs.X.astype(np.float64)
     assert_grad_close("With reg = 0, dW·1 = Xᵀ(P - Y)·1 / N = 0: each row of dW sums to zero.",
                       dW.sum(axis=1, keepdims=True), [np.zeros((W.shape[0], 1))], tol.grad * W.shape[1],
                       describe(*inputs.args()),
