@@ -2,7 +2,7 @@
 
 Started by grader.sandbox.client (see its BOOTSTRAP) in the submission's private copy (cwd), with
 neither the repository nor the copy on sys.path until the copy is added for the student's imports.
-`run(READ_FD, WRITE_FD, CONFIG)` applies the limits and confinement, loads the files and serves. Frames:
+`run([READ_FD, WRITE_FD, CONFIG_JSON])` applies limits and confinement, loads the files, serves. Frames:
 
     LOADING (file,)                              before importing each file
     READY (((file, problem), ...), (function, ...))  load problems and the functions found
