@@ -251,3 +251,15 @@ def test_no_color_is_respected(tmp_path, root, small_class):
 def test_help_shows_examples():
     run = CliRunner().invoke(main, ["grade", "--help"])
     assert run.exit_code == 0 and "Examples:" in run.output and "--shard I/N" in run.output
+
+
+def test_an_internal_error_is_one_line_too(tmp_path, root, small_class, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sys.modules["grader.commands.grade"], "grade_batch", broken)
+    run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(tmp_path / "out"), "--root", str(root)])
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    expected = ("Error: grading stopped by an internal error (RuntimeError: boom); 0 finished results kept in "
+                f"{tmp_path / 'out'}")
+    assert run.output.strip().splitlines() == [expected]

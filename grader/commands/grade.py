@@ -78,13 +78,16 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
     except (SelectionError, SandboxError, ManifestError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write reports in {out}: {exc.strerror or exc}") from None
+        raise click.ClickException(f"{exc.filename or out}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
-        show.close()
         click.echo(f"interrupted: {show.written} finished results kept in {out}; "
                    "run the same command again to resume", err=True)
         sys.exit(130)
-    show.close()
+    except Exception as exc:  # noqa: BLE001 (a grader bug: one line, never a traceback)
+        raise click.ClickException(f"grading stopped by an internal error ({type(exc).__name__}: {exc}); "
+                                   f"{show.written} finished results kept in {out}") from None
+    finally:
+        show.close()
     if as_json:
         click.echo(json.dumps(_summary(results, show.resumed, out, spec.name), indent=1))
     elif talk:
