@@ -102,3 +102,10 @@ def test_a_misbehaving_worker_fails_the_call_and_is_replaced(tmp_path, behaviour
             with pytest.raises(StudentError):
                 client.call("sgd_step", 1.0, 1.0, 1.0)
             assert client.output().count("fake worker started") == 2  # a fresh worker took the call
+
+
+def test_calling_a_closed_client_is_a_grader_bug(tmp_path):
+    client = WorkerClient(tmp_path, ASSIGNMENT, confinement=probe("1"))
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.call("sgd_step", 1.0, 1.0, 1.0)

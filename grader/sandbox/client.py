@@ -226,6 +226,8 @@ class WorkerClient:
         raise error.with_traceback(None)
 
     def _call(self, function: str, args: tuple, kwargs: dict):
+        if self._closed_output is not None:
+            raise RuntimeError(f"call({function!r}) after close(): this WorkerClient is closed")
         self.last_call_mutated = ()
         if function in self._broken:
             message, kind = self._broken[function]
