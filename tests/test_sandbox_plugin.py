@@ -129,3 +129,9 @@ def test_student_errors_read_without_a_type_prefix_other_errors_keep_it():
     assert failure_message(excinfo(StudentError("sgd_step did not return within 20 s"))) == (
         "sgd_step did not return within 20 s", "")
     assert failure_message(excinfo(KeyError("W"))) == ("KeyError: 'W'", "")
+
+
+def test_an_unknown_sandbox_level_is_a_clear_submission_error(root, tmp_path):
+    data = grade(root, tmp_path, GOOD, "--sandbox", "9")
+    assert data["error"].startswith("unknown sandbox level '9'")
+    assert all(t["status"] == "failed" for t in data["tests"])
