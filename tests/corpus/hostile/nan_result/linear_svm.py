@@ -1,0 +1,9 @@
+"""NaN."""
+
+import numpy as np
+
+# grader-test: fill svm_loss_vectorized
+
+
+def svm_loss_naive(W, X, y, reg):
+    return float('nan'), np.full(W.shape, np.nan)

@@ -1,0 +1,5 @@
+"""Sleeps at import."""
+import time
+
+time.sleep(3600)
+# grader-test: fill sgd_step
