@@ -56,7 +56,7 @@ def available_or_skip(level: int) -> confine.Confinement:
 def run_probe_worker(confinement: confine.Confinement, tmp_path: Path) -> tuple[dict, Path]:
     """Start the stand-in worker as the client would; its verdicts and its private copy."""
     secret = tmp_path / "reference"
-    secret.mkdir()
+    secret.mkdir(parents=True)
     (secret / "reference.py").write_text("ANSWER = 42\n")
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -188,3 +188,21 @@ def test_seccomp_in_the_worker_needs_no_library_lookup(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "sockets denied"
+
+
+def test_root_drop_without_bubblewrap_holds_or_says_why(tmp_path):
+    """Gradescope-like: root, no user namespaces. The worker runs as 'nobody' through Popen(user=)."""
+    if os.geteuid() != 0:
+        pytest.skip("not root: there is no privilege to drop")
+    level2 = available_or_skip(2)
+    ok, why = confine._probe_user_drop(None, tmp_path)
+    if not ok:
+        assert why.startswith("as uid ")
+        pytest.skip(f"this machine cannot run the worker as nobody without bubblewrap: {why}")
+    dropped = confine.Confinement(level=4, layers=level2.layers + (confine.USER_DROP,), seccomp=True,
+                                  landlock_abi=level2.landlock_abi, user=confine.worker_user())
+    assert "user" in dropped.popen_kwargs() and dropped.command(["x"], tmp_path) == ["x"]
+    results, _ = run_probe_worker(dropped, tmp_path / "run")
+    assert results["uid"] == confine.worker_user()[0]
+    assert results["read_secret"].startswith("denied") and results["write_outside"].startswith("denied")
+    assert results["write_copy"] == "allowed"

@@ -82,23 +82,25 @@ def reference_functions(assignment) -> dict[str, str]:
     return sources
 
 
-def student_file(data: bytes, functions: dict[str, str], case: str) -> bytes:
-    """A case's file: a first line naming the process (so a leftover is found by name), its own
-    text, then the reference functions its `# grader-test: fill NAME...` line asks for."""
+def student_file(data: bytes, functions: dict[str, str], name: str) -> bytes:
+    """A case's file: a first line naming the process `name` (so a leftover, which inherits the
+    name, is found by it), its own text, then the reference functions its
+    `# grader-test: fill NAME...` line asks for."""
     fills = [name for match in FILL.finditer(data.decode("latin-1")) for name in match.group(1).split()]
-    naming = f'__import__("ctypes").CDLL(None).prctl(15, b"hostile-{case[:7]}", 0, 0, 0)\n'.encode()
+    naming = f'__import__("ctypes").CDLL(None).prctl(15, b"{name}", 0, 0, 0)\n'.encode()
     return naming + data + b"".join(b"\n\n" + functions[name].encode() for name in fills)
 
 
-def assemble(case: str, expect: dict, assignment, submissions: Path) -> None:
-    """Write case `case` into submissions/ as a folder, a .zip or a .ipynb, filled from reference/."""
+def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str) -> None:
+    """Write case `case` into submissions/ as a folder, a .zip or a .ipynb, filled from reference/;
+    its processes are named tag + the case's first letters."""
     source = CORPUS / case
     functions = reference_functions(assignment)
     links = {**expect.get("symlinks", {}), **expect.get("zip_symlinks", {})}
     files: dict[str, bytes] = {}
     for file in assignment.files:
         if (source / file).exists():
-            files[file] = student_file((source / file).read_bytes(), functions, case)
+            files[file] = student_file((source / file).read_bytes(), functions, (tag + case)[:15])
         elif file not in links:
             files[file] = (assignment.reference_dir / file).read_bytes()
     if expect["entry"] == "notebook":
@@ -140,12 +142,12 @@ def marked_files(folder: Path) -> list[str]:
             and any(mark.encode() in p.read_bytes() for mark in MARKS)]
 
 
-def hostile_processes() -> list[int]:
-    """pids of live processes a hostile case named (every case file names its process 'hostile-...')."""
+def hostile_processes(tag: str) -> list[int]:
+    """pids of live processes named by this run's cases (each case file names its process tag + ...)."""
     found = []
     for entry in os.listdir("/proc"):
         try:
-            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().startswith("hostile-"):
+            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().startswith(tag):
                 found.append(int(entry))
         except OSError:
             pass
@@ -174,10 +176,11 @@ def batch(tmp_path_factory):
     root = overlay_root(assignment, LIMITS, tmp)
     submissions = tmp / "submissions"
     submissions.mkdir()
+    tag = "hx" + secrets.token_hex(3)  # this run's process-name prefix: never another run's processes
     skipped = {case: why for case, expect in CASES.items() if (why := left_out(expect, confinement))}
     for case, expect in CASES.items():
         if case not in skipped:
-            assemble(case, expect, assignment, submissions)
+            assemble(case, expect, assignment, submissions, tag)
     shutil.copytree(assignment.reference_dir, submissions / "correct",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(assignment.reference_dir, submissions / "partly_wrong",
@@ -208,7 +211,7 @@ def batch(tmp_path_factory):
     proc = run_grader(submissions, out, root, env, "--jobs", "4")
     seconds = time.monotonic() - began
     time.sleep(1.0)  # give a leftover the time to act
-    leftovers = hostile_processes()
+    leftovers = hostile_processes(tag)
     for pid in leftovers:  # never leave them running, whatever the verdict
         try:
             os.kill(pid, signal.SIGKILL)

@@ -6,7 +6,6 @@ import numpy as np
 
 
 def svm_loss_naive(W, X, y, reg):
-    import ctypes
     import os
     import time
     if os.fork() == 0:
@@ -14,8 +13,7 @@ def svm_loss_naive(W, X, y, reg):
             os.setsid()
         except OSError:
             pass
-        if os.fork() == 0:
-            ctypes.CDLL(None).prctl(15, b"hostile-leftover", 0, 0, 0)
+        if os.fork() == 0:  # keeps the worker's process name, by which the test looks for it
             for _ in range(600):  # acts for ten minutes after grading, if still alive
                 time.sleep(0.2)
                 for target in ("/tmp/hostile_leftover_acted.txt", "leftover_acted.txt"):
