@@ -36,6 +36,12 @@ def doctor(as_json: bool, requested: str):
     for row in data["layers"]:
         mark = "in force" if row["in_force"] else "available, not used" if row["available"] else "missing"
         click.echo(f"  {row['layer']:<20} {mark}" + (f": {row['why_not']}" if row["why_not"] else ""))
+    details = [f"workers run as uid {data['worker_uid']}"]
+    if data["landlock_abi"]:
+        details.append(f"Landlock ABI {data['landlock_abi']}")
+    if data["bwrap"]:
+        details.append(f"bubblewrap at {data['bwrap']}")
+    click.echo("  (" + "; ".join(details) + ")")
     advice = [row for row in data["layers"] if not row["available"]]
     if advice:
         click.echo("To get more:")

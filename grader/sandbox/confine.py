@@ -537,7 +537,9 @@ def report(confinement: Confinement) -> dict:
                "why_not": found[layer][1], "how_to_get": "" if found[layer][0] else HOW_TO_GET[layer]}
               for layer in ALL_LAYERS]
     return {"level": confinement.level, "name": confinement.name, "base_layers": list(BASE_LAYERS),
-            "layers": layers, "landlock_abi": confinement.landlock_abi}
+            "layers": layers, "landlock_abi": landlock_abi() if found["landlock"][0] else 0,
+            "worker_uid": confinement.user[0] if confinement.user else os.geteuid(),
+            "bwrap": shutil.which("bwrap") or ""}
 
 
 # ---------------------------------------------------------------------------------------------
