@@ -12,6 +12,8 @@ from grader.assignment import load_assignment
 pytestmark = pytest.mark.slow
 
 REFERENCE = Entry("reference", {})
+#: The hidden tests that are not Hypothesis properties (no falsifying example to show).
+NOT_PROPERTIES = {"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_fast"}
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +75,16 @@ def test_correct_variant_gets_full_marks(outcomes, entry):
     outcome, scores = graded(outcomes, entry.name)
     assert outcome.failures() == [], f"{entry.name} ({entry.why}) lost points"
     assert all(score == top for score, top in scores.values())
+
+
+@pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.name)
+def test_mutant_failures_teach(outcomes, entry):
+    """Each failure a student reads has a message, a hint and (for properties) the smallest failing input."""
+    outcome, _ = graded(outcomes, entry.name)
+    for test in outcome.results["tests"]:
+        if test["status"] == "passed":
+            continue
+        assert test["output"].strip() and test["hint"].strip(), test["nodeid"]
+        assert "hidden_tests" not in test["output"] and "def test_" not in test["output"], test["nodeid"]
+        if test["nodeid"].split("::")[-1].split("[")[0] not in NOT_PROPERTIES:
+            assert test["falsifying_example"].startswith("Falsifying example"), test["nodeid"]

@@ -104,7 +104,7 @@ def test_svm_returns_float_and_gradient(student, base_seed, fn, problem):
 @svm(naive=3, vectorized=2, hint="At W = 0 every margin is exactly 1: count only j != y[i] and keep delta = 1.")
 @given(problem=problems(regs=(0.0, 2.5)))
 def test_svm_at_zero_weights(student, base_seed, fn, problem):
-    """SVM: at W = 0 the loss is exactly C - 1 and dW = Xᵀ(1 - C·Y)/N"""
+    """SVM: at W = 0 the loss is exactly C - 1 (close to it for small W) and dW = Xᵀ(1 - C·Y)/N"""
     inputs = build(problem, base_seed)
     inputs = Inputs(np.zeros_like(inputs.W), inputs.X, inputs.y, inputs.reg)
     W, X, y, reg = inputs.args()
@@ -127,6 +127,17 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
          "the correct-class column is never updated": X.T @ (1.0 - oracle.one_hot(y, c)) / n,
          "the correct class gets -1 instead of -(number of positive margins)":
              X.T @ (1.0 - 2 * oracle.one_hot(y, c)) / n},
+    )
+    small = build(problem, base_seed).W
+    small = small * (1e-3 / max(float(np.abs(small).max()), 1e-300))
+    loss, _ = run(student, fn, Inputs(small, X, y, reg))
+    spread = float(np.abs(oracle.scores(small, X)).max(initial=0.0))
+    assert_loss_close(
+        f"With |W| ≤ 1e-3 every score is within {spread:.2g} of 0: every margin is about 1 and the loss "
+        "about C - 1.",
+        loss, float(c - 1), 2 * (c - 1) * spread + reg * float(np.sum(small * small))
+        + tolerance(small, X, reg, np.float64).loss, describe(small, X, y, reg),
+        {"the margin has no +1 (delta = 0)": 0.0, "the correct class is counted in the sum": float(c)},
     )
 
 
