@@ -38,7 +38,8 @@ PARTLY_WRONG = ("softmax.py", "+ reg * np.sum(W * W)", "+ 0.5 * reg * np.sum(W *
 LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64)
 NETWORK_PORT = 47231  # the network case tries 127.0.0.1 on this port
 FILL = re.compile(r"# grader-test: fill ([\w ]+)")
-LEFTOVER_FILES = ("/tmp/hostile_leftover_acted.txt", "/tmp/hostile_zip_escape.py", "/tmp/hostile_zip_escape_abs.py")
+LEFTOVER_FILES = ("/tmp/hostile_zip_escape.py", "/tmp/hostile_zip_escape_abs.py")
+LEFTOVER_ACTED = "leftover_acted.txt"  # what a leftover process writes in the test's folder
 MARKS = ("FORGED-BY-HOSTILE", "REWRITTEN-BY-HOSTILE")
 TIMED = re.compile(r"faster than", re.IGNORECASE)
 
@@ -82,16 +83,18 @@ def reference_functions(assignment) -> dict[str, str]:
     return sources
 
 
-def student_file(data: bytes, functions: dict[str, str], name: str) -> bytes:
+def student_file(data: bytes, functions: dict[str, str], name: str, root: Path) -> bytes:
     """A case's file: a first line naming the process `name` (so a leftover, which inherits the
-    name, is found by it), its own text, then the reference functions its
-    `# grader-test: fill NAME...` line asks for."""
+    name, is found by it) and telling it HOSTILE_ROOT, the test's folder (the attacks that write or
+    kill aim only there, so a broken sandbox harms nothing else), then its own text, then the
+    reference functions its `# grader-test: fill NAME...` line asks for."""
     fills = [name for match in FILL.finditer(data.decode("latin-1")) for name in match.group(1).split()]
-    naming = f'__import__("ctypes").CDLL(None).prctl(15, b"{name}", 0, 0, 0)\n'.encode()
-    return naming + data + b"".join(b"\n\n" + functions[name].encode() for name in fills)
+    header = (f'__import__("ctypes").CDLL(None).prctl(15, b"{name}", 0, 0, 0); '
+              f'HOSTILE_ROOT = {str(root.resolve())!r}\n').encode()
+    return header + data + b"".join(b"\n\n" + functions[name].encode() for name in fills)
 
 
-def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str) -> None:
+def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, root: Path) -> None:
     """Write case `case` into submissions/ as a folder, a .zip or a .ipynb, filled from reference/;
     its processes are named tag + the case's first letters."""
     source = CORPUS / case
@@ -100,7 +103,7 @@ def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str) -
     files: dict[str, bytes] = {}
     for file in assignment.files:
         if (source / file).exists():
-            files[file] = student_file((source / file).read_bytes(), functions, (tag + case)[:15])
+            files[file] = student_file((source / file).read_bytes(), functions, (tag + case)[:15], root)
         elif file not in links:
             files[file] = (assignment.reference_dir / file).read_bytes()
     if expect["entry"] == "notebook":
@@ -142,16 +145,24 @@ def marked_files(folder: Path) -> list[str]:
             and any(mark.encode() in p.read_bytes() for mark in MARKS)]
 
 
-def hostile_processes(tag: str) -> list[int]:
-    """pids of live processes named by this run's cases (each case file names its process tag + ...)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().startswith(tag):
-                found.append(int(entry))
-        except OSError:
-            pass
-    return found
+def hostile_processes(tag: str, grace_s: float = 2.0) -> list[int]:
+    """pids of live processes named by this run's cases (each case file names its process tag + ...).
+
+    Zombies do not count; a process already sent SIGKILL gets grace_s to be gone.
+    """
+    deadline = time.monotonic() + grace_s
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                if (entry.isdigit() and Path(f"/proc/{entry}/comm").read_text().startswith(tag)
+                        and Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"):
+                    found.append(int(entry))
+            except (OSError, IndexError):
+                pass
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def run_grader(submissions: Path, out: Path, root: Path, env: dict, *extra: str) -> subprocess.CompletedProcess:
@@ -180,7 +191,7 @@ def batch(tmp_path_factory):
     skipped = {case: why for case, expect in CASES.items() if (why := left_out(expect, confinement))}
     for case, expect in CASES.items():
         if case not in skipped:
-            assemble(case, expect, assignment, submissions, tag)
+            assemble(case, expect, assignment, submissions, tag, tmp)
     shutil.copytree(assignment.reference_dir, submissions / "correct",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(assignment.reference_dir, submissions / "partly_wrong",
@@ -293,7 +304,7 @@ def test_every_result_reports_the_sandbox_level(batch):
 @pytest.mark.slow
 def test_no_process_is_left_alive(batch):
     assert batch["leftovers"] == [], "processes left alive after grading"
-    assert not Path(LEFTOVER_FILES[0]).exists(), "a leftover process acted after grading"
+    assert not (batch["tmp"] / LEFTOVER_ACTED).exists(), "a leftover process acted after grading"
 
 
 @pytest.mark.slow
@@ -364,7 +375,7 @@ def check_others_unchanged(batch, case, expect, result):
 
 def check_no_leftover(batch, case, expect, result):
     assert batch["leftovers"] == []
-    assert not Path(LEFTOVER_FILES[0]).exists()
+    assert not (batch["tmp"] / LEFTOVER_ACTED).exists()
 
 
 def check_no_network(batch, case, expect, result):

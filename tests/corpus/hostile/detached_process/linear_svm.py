@@ -16,7 +16,7 @@ def svm_loss_naive(W, X, y, reg):
         if os.fork() == 0:  # keeps the worker's process name, by which the test looks for it
             for _ in range(600):  # acts for ten minutes after grading, if still alive
                 time.sleep(0.2)
-                for target in ("/tmp/hostile_leftover_acted.txt", "leftover_acted.txt"):
+                for target in (HOSTILE_ROOT + "/leftover_acted.txt", "leftover_acted.txt"):
                     try:
                         open(target, "w").write("still here")
                     except OSError:

@@ -15,11 +15,11 @@ def _forge():
         targets.append(Path(os.readlink(f"/proc/{os.getppid()}/cwd")))
     except OSError:
         pass
-    for root, dirs, files in os.walk("/tmp"):  # every folder it can reach under /tmp (OUT lives there in tests)
-        if root.count(os.sep) > 8:
-            dirs[:] = []
+    for root, dirs, files in os.walk(HOSTILE_ROOT):  # every folder of the test's (OUT, the class) it can reach
         targets.append(Path(root))
-    for folder in targets:
+    # A real attacker would aim everywhere; this one stays inside the test's folder (HOSTILE_ROOT, set
+    # by the test), so a broken sandbox fails the test without harming anything else on the machine.
+    for folder in [t for t in targets if str(t.resolve()).startswith(HOSTILE_ROOT)]:
         for name, text in (("results.json", json.dumps(forged)), ("grades.csv", f"student,total\n{MARK},100\n")):
             for target in (folder / name, folder / "results" / name):
                 try:
