@@ -174,11 +174,23 @@ def submission_dir(pytestconfig) -> Path:
     return Path(folder)
 
 
+#: How Hypothesis opens the note that shows the smallest failing input (older, newer versions).
+EXAMPLE_NOTE_PREFIXES = ("Falsifying example:", "Failing test case:")
+
+
+def _as_falsifying_example(note: str) -> str:
+    """The note under one label, "Falsifying example: ...", whatever Hypothesis version wrote it."""
+    for prefix in EXAMPLE_NOTE_PREFIXES:
+        if note.startswith(prefix):
+            return EXAMPLE_NOTE_PREFIXES[0] + note[len(prefix):]
+    return note
+
+
 def failure_message(excinfo) -> tuple[str, str]:
     """The teaching message of a failed test and Hypothesis's falsifying example (without test source)."""
     exc = excinfo.value
     notes = [str(n) for n in getattr(exc, "__notes__", ())]
-    example = "\n".join(n for n in notes if n.startswith("Falsifying example"))
+    example = "\n".join(_as_falsifying_example(n) for n in notes if n.startswith(EXAMPLE_NOTE_PREFIXES))
     message = str(exc) or type(exc).__name__
     if not isinstance(exc, (AssertionError, StudentError)):
         message = f"{type(exc).__name__}: {message}"
