@@ -35,6 +35,8 @@ PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.extra.numpy", "grader.py
            "grader.sandbox.client")
 #: Seconds a child gets to write its partial results after being interrupted, before it is killed.
 GRACE_S = 5.0
+#: Signals that interrupt a batch (Ctrl-C, a cancelled job).
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 class SelectionError(ValueError):
@@ -221,6 +223,7 @@ def _run_pytest_in_child(args: list[str], log: str, cwd: str, parent: int) -> No
         os._exit(1)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)  # blocked by the parent around fork
     out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(out, 1)
     os.dup2(out, 2)
@@ -254,7 +257,13 @@ def _start_child(args: list[str], log: Path, cwd: Path) -> _Child:
         process = multiprocessing.get_context("fork").Process(
             target=_run_pytest_in_child, args=(args, str(log), str(cwd), os.getpid()), daemon=False
         )
-        process.start()
+        # A Ctrl-C landing inside fork's at-fork hooks would be swallowed ("Exception ignored"):
+        # hold it until the fork is done, then it interrupts the batch as usual.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return _Child(process.pid, process, process.sentinel)
     with open(log, "wb") as out:
         popen = subprocess.Popen([sys.executable, "-m", "pytest", *args], stdin=subprocess.DEVNULL,
