@@ -12,9 +12,13 @@ def main():
     """Autograder for the CS231n "loss functions and optimization" unit.
 
     \b
-    grader grade examples/submissions -o reports   grade a class
-    grader doctor                                  what isolation this machine gives
-    grader release -o dist/student-kit             the kit students receive
+    grader grade examples/submissions -o reports    grade a class
+    grader grade subs -o shard1 --shard 1/2         grade half a class (one CI job)
+    grader merge shard1 shard2 -o reports           combine shard outputs
+    grader doctor                                   what isolation this machine gives
+    grader release -o dist/student-kit              the kit students receive
+    grader export gradescope -o autograder.zip      an autograder for Gradescope
+    grader notebook --check                         the walkthrough notebook matches its source
     """
 
 
