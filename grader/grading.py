@@ -8,6 +8,7 @@ sandboxed worker; this module only reads R.json, so nothing the student wrote ru
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing
@@ -475,6 +476,30 @@ def _safe(student: str) -> str:
 # ---------------------------------------------------------------- a batch
 
 
+@contextlib.contextmanager
+def _interruptible():
+    """While a batch runs, SIGINT and SIGTERM raise KeyboardInterrupt; yields a function telling
+    whether one arrived, so the batch loop can raise again if Python swallowed the first raise
+    (a signal landing in a finalizer). Outside the main thread, signals are left alone."""
+    seen = []
+
+    def handler(signum, frame):
+        seen.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {}
+    try:
+        for sig in INTERRUPTS:
+            previous[sig] = signal.signal(sig, handler)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield lambda: bool(seen)
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def select_entries(entries: list[Entry], only=(), shard: str | None = None) -> list[Entry]:
     """The entries to grade: the shard's share (see grader.sharding), then those named by only."""
     chosen = entries
@@ -508,6 +533,9 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     same content hash; only/shard: see select_entries; progress_callback(BatchProgress) after each
     student (and once at the start). Each student's reports are written as soon as it finishes, so
     an interrupted batch keeps everything finished. A broken submission never stops the batch.
+    SIGINT/SIGTERM stop it with KeyboardInterrupt (children killed, finished results kept).
+    Raises, when the grader cannot run: ManifestError (no hidden tests), SelectionError (only,
+    shard), SandboxError (an unavailable sandbox level).
     """
     out = Path(out)
     if not any(assignment.hidden_tests_dir.rglob("test*.py")):
@@ -535,40 +563,43 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     running: list[_Job] = []
     pending = list(selected)
     preloaded = False
-    try:
-        grader_root = _grader_root(assignment, options, scratch)
-        while pending or running:
-            while pending and len(running) < max(1, jobs):
-                entry = pending.pop(0)
-                digest = content_hash(entry, fingerprint)
-                stored = None if force else stored_result(out, entry.student)
-                if stored is not None and stored.content_hash == digest:
-                    finished(stored, resumed=True)
+    with _interruptible() as interrupted:
+        try:
+            grader_root = _grader_root(assignment, options, scratch)
+            while pending or running:
+                if interrupted():  # a Ctrl-C that Python swallowed (e.g. in a finalizer)
+                    raise KeyboardInterrupt
+                while pending and len(running) < max(1, jobs):
+                    entry = pending.pop(0)
+                    digest = content_hash(entry, fingerprint)
+                    stored = None if force else stored_result(out, entry.student)
+                    if stored is not None and stored.content_hash == digest:
+                        finished(stored, resumed=True)
+                        continue
+                    if not preloaded:  # only when something needs grading: a resumed batch skips the cost
+                        preload(options.sandbox)
+                        preloaded = True
+                    workdir = Path(tempfile.mkdtemp(prefix=f"{_safe(entry.student)}-", dir=scratch))
+                    prepared = prepare(entry, workdir, assignment)
+                    if prepared.error:
+                        finished(grade_submission(prepared, assignment, options, digest, entry), resumed=False)
+                        shutil.rmtree(workdir, ignore_errors=True)
+                        continue
+                    running.append(_launch(entry, prepared, workdir, digest, assignment, grader_root,
+                                           limits.submission_timeout_s, options.sandbox))
+                if not running:
                     continue
-                if not preloaded:  # only when something needs grading: a resumed batch skips the cost
-                    preload(options.sandbox)
-                    preloaded = True
-                workdir = Path(tempfile.mkdtemp(prefix=f"{_safe(entry.student)}-", dir=scratch))
-                prepared = prepare(entry, workdir, assignment)
-                if prepared.error:
-                    finished(grade_submission(prepared, assignment, options, digest, entry), resumed=False)
-                    shutil.rmtree(workdir, ignore_errors=True)
-                    continue
-                running.append(_launch(entry, prepared, workdir, digest, assignment, grader_root,
-                                       limits.submission_timeout_s, options.sandbox))
-            if not running:
-                continue
-            _wait(running, _next_deadline(running))
-            _police(running)
-            for job in [j for j in running if j.child.poll() is not None]:
-                running.remove(job)
-                job.child.kill()  # reap it and anything left in its process group
-                finished(_collect(job, assignment, out / "logs"), resumed=False)
-                shutil.rmtree(job.workdir, ignore_errors=True)
-    finally:
-        for job in running:
-            job.child.kill()
-        shutil.rmtree(scratch, ignore_errors=True)
+                _wait(running, _next_deadline(running))
+                _police(running)
+                for job in [j for j in running if j.child.poll() is not None]:
+                    running.remove(job)
+                    job.child.kill()  # reap it and anything left in its process group
+                    finished(_collect(job, assignment, out / "logs"), resumed=False)
+                    shutil.rmtree(job.workdir, ignore_errors=True)
+        finally:
+            for job in running:
+                job.child.kill()
+            shutil.rmtree(scratch, ignore_errors=True)
     write_class_reports(class_results(entries, results, out, shard), assignment, out)
     return [results[e.student] for e in selected]
 

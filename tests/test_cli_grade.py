@@ -2,6 +2,7 @@
 arguments, determinism, output modes. Uses the stand-in suite of test_grading.py (fast); the real
 hidden suite runs in test_cli_grade_examples.py."""
 
+import gc
 import json
 import os
 import shutil
@@ -258,6 +259,7 @@ def test_an_internal_error_is_one_line_too(tmp_path, root, small_class, monkeypa
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sys.modules["grader.commands.grade"], "grade_batch", broken)
+    gc.collect()  # finalizers of earlier tests' objects must not print into this run's output
     run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(tmp_path / "out"), "--root", str(root)])
     assert run.exit_code == 1 and "Traceback" not in run.output
     expected = ("Error: grading stopped by an internal error (RuntimeError: boom); 0 finished results kept in "

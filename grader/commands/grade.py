@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 import time
 from pathlib import Path
@@ -73,7 +72,6 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
             click.echo(f"no submissions in {submissions} (expected folders, .ipynb or .zip files)", err=True)
     show = _Progress(enabled=talk)
     options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox)
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job cleans up like Ctrl-C
     try:
         results = grade_batch(found.entries, spec, Path(out), jobs=jobs, force=force, only=only, shard=shard,
                               progress_callback=show.update, options=options)
@@ -89,7 +87,6 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
         raise click.ClickException(f"grading stopped by an internal error ({type(exc).__name__}: {exc}); "
                                    f"{show.written} finished results kept in {out}") from None
     finally:
-        signal.signal(signal.SIGTERM, previous)
         show.close()
     if as_json:
         click.echo(json.dumps(_summary(results, show.resumed, out, spec.name), indent=1))
@@ -99,10 +96,6 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
         failed = sum(bool(r.error) for r in results)
         click.echo(f"Graded {len(results)} students ({len(show.resumed)} up to date, {failed} with problems) "
                    f"into {out} in {time.monotonic() - started:.1f} s.")
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 class _Progress:
