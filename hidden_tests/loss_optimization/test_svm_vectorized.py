@@ -1,5 +1,5 @@
 """Hidden checks that svm_loss_vectorized is really vectorized: no Python loops in its source (read as text,
-never imported) and much faster than a loop at CIFAR-like sizes."""
+never imported) and much faster than a loop where a loop's cost shows."""
 
 import ast
 import time
@@ -39,46 +39,43 @@ def test_svm_vectorized_has_no_loops(assignment, submission_dir, student, refere
                       dW, [expected_dW], tol.grad, context)
 
 
-def best_time(fn, args, repeats: int) -> float:
-    """The shortest wall time of `repeats` calls fn(*args), in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
+#: A size where a loop's cost dominates the cost of passing X to the submission (1 MB): a correct
+#: vectorization measures 9-18x faster than the reference loop here even on a loaded machine, a loop ~1x.
+SPEED_N, SPEED_D, SPEED_C = 4000, 128, 10
+#: Required speed-up over the reference loop: 3x sits a factor of 3 from both kinds of solution.
+REQUIRED_SPEEDUP = 3.0
+#: Interleaved timings per series and attempts: a busy spell slows both series alike, and the best of
+#: several runs of each is what the code costs when it gets the CPU.
+SPEED_REPEATS, SPEED_ATTEMPTS = 5, 3
+
+
+def wall_time(fn, args) -> float:
+    """Wall time of one call fn(*args), in seconds."""
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
 
 
 @pytest.mark.grade(function="svm_loss_vectorized", points=2,
                    hint="A loop over examples and classes is what makes svm_loss_naive slow: compute every margin "
                         "at once with array operations.")
 def test_svm_vectorized_is_fast(student, reference, base_seed):
-    """svm_loss_vectorized is much faster than a loop at CIFAR-like sizes (N = 500, D = 3073, C = 10)"""
-    rng = np.random.default_rng([base_seed, 500])
-    X = rng.standard_normal((500, 3073))
-    W = rng.standard_normal((3073, 10)) * 1e-4
-    y = rng.integers(0, 10, 500)
-    small = (np.ascontiguousarray(W[:, :2]), X, y % 2, 5e-6)
-    large = (W, X, y, 5e-6)
-
-    def extra_cost(fn, repeats):
-        """Seconds fn takes at C = 10 beyond C = 2 (best of `repeats` each): the loop work grows with C,
-        while the cost of passing X (12 MB) to the function does not, so this measures computation alone."""
-        return best_time(fn, large, repeats) - best_time(fn, small, repeats)
-
-    # Measured up to three times, more carefully each time: a busy machine can slow one measurement,
-    # but a loop never gets fast.
-    for attempt in range(3):
-        ref_loop = extra_cost(reference.svm_loss_naive, 1 + attempt)
-        ref_vec = extra_cost(reference.svm_loss_vectorized, 2 + attempt)
-        got = extra_cost(student.svm_loss_vectorized, 2 + attempt)
-        ref_speedup = ref_loop / max(ref_vec, 1e-4)
-        required = min(3.0, ref_speedup / 4)
-        speedup = ref_loop / max(got, 1e-6)
-        if speedup >= required:
+    """svm_loss_vectorized is much faster than a loop over examples and classes (N = 4000, D = 128, C = 10)"""
+    rng = np.random.default_rng([base_seed, SPEED_N])
+    X = rng.standard_normal((SPEED_N, SPEED_D))
+    W = rng.standard_normal((SPEED_D, SPEED_C)) * 1e-3
+    y = rng.integers(0, SPEED_C, SPEED_N)
+    args = (W, X, y, 5e-6)
+    for _ in range(SPEED_ATTEMPTS):
+        loop, yours = [], []
+        for _ in range(SPEED_REPEATS):
+            loop.append(wall_time(reference.svm_loss_naive, args))
+            yours.append(wall_time(student.svm_loss_vectorized, args))
+        speedup = min(loop) / max(min(yours), 1e-9)
+        if speedup >= REQUIRED_SPEEDUP:
             return
     fail("svm_loss_vectorized must be much faster than a loop over examples and classes.",
-         f"measured here, from C = 2 to C = 10 classes: a loop takes {ref_loop * 1e3:.1f} ms more, "
-         f"the reference vectorized version {max(ref_vec, 0) * 1e3:.1f} ms, yours {got * 1e3:.1f} ms",
-         f"your speed-up over the loop: {speedup:.1f}x; required: {required:.1f}x "
-         f"(the reference reaches {ref_speedup:.0f}x)")
+         f"measured here at N = {SPEED_N}, D = {SPEED_D}, C = {SPEED_C} (best of {SPEED_REPEATS} runs each): "
+         f"a loop takes {min(loop) * 1e3:.1f} ms, yours {min(yours) * 1e3:.1f} ms",
+         f"your speed-up over the loop: {speedup:.1f}x; required: {REQUIRED_SPEEDUP:.0f}x "
+         "(a vectorized version reaches 10x or more)")
