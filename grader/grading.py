@@ -371,15 +371,13 @@ def _collect(job: _Job, assignment: Assignment, logs_dir: Path | None) -> Submis
         problems.append(data["error"])
     tests = _tests_from(data.get("tests")) if data else []
     functions = score_functions(assignment, tests, complete)
-    stdout = "\n".join([f"grader: {note}" for note in job.prepared.notes]
-                       + ([data["stdout"]] if data and isinstance(data.get("stdout"), str) and data["stdout"]
-                          else []))
+    stdout = data["stdout"] if data and isinstance(data.get("stdout"), str) else ""
     return SubmissionResult(
         student=job.entry.student, assignment=assignment.name,
         score=round(sum(f.score for f in functions.values()), 6), max_score=assignment.max_score,
         tests=tests, functions=functions,
         sandbox=str(data.get("sandbox", "")) if data else "", seed=assignment.seed,
-        error="; ".join(problems), stdout=stdout, duration_s=round(duration, 3),
+        error="; ".join(job.prepared.notes + problems), stdout=stdout, duration_s=round(duration, 3),
         content_hash=job.digest, grader_version=__version__,
     )
 
@@ -443,8 +441,8 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
     digest: the content hash stored in the result (for resuming); entry: where it came from.
     """
     if prepared.error or prepared.folder is None:
-        return failed_result(prepared.student, assignment, prepared.error, content_hash=digest,
-                             stdout="\n".join(f"grader: {n}" for n in prepared.notes))
+        return failed_result(prepared.student, assignment, "; ".join([*prepared.notes, prepared.error]),
+                             content_hash=digest)
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
     preload(options.sandbox)
     limits = effective_limits(assignment, options)

@@ -62,7 +62,9 @@ class Discovery:
 class Prepared:
     """A submission ready to grade: folder holds plain .py files (None when error is set).
 
-    notes: non-fatal remarks a student should read (a missing file, a notebook cell skipped).
+    notes: remarks a student should read that grading cannot see (a symbolic link ignored, a
+    notebook cell that does not parse); they go into the result's error. A missing file is reported
+    by the worker, which scores its functions 0.
     """
 
     student: str
@@ -201,13 +203,9 @@ def prepare(entry: Entry, workdir: Path, assignment: Assignment, caps: Caps = Ca
         return Prepared(entry.student, None, str(exc), notes)
     except OSError as exc:
         return Prepared(entry.student, None, f"{entry.path.name}: cannot read: {exc.strerror or exc}", notes)
-    missing = [f for f in assignment.files if not (dest / f).is_file()]
-    if len(missing) == len(assignment.files):
+    if not any((dest / f).is_file() for f in assignment.files):
         return Prepared(entry.student, None, f"{entry.path.name}: none of {', '.join(assignment.files)} "
                         "found, nothing to grade", notes)
-    for name in missing:
-        lost = ", ".join(f.name for f in assignment.functions if f.file == name)
-        notes.append(f"{name} is missing: {lost} score 0")
     return Prepared(entry.student, dest, "", notes)
 
 

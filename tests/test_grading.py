@@ -274,3 +274,19 @@ def test_without_fork_a_fresh_pytest_process_grades_the_same(tmp_path, monkeypat
     spawned = grade_folder(subs / "ref", assignment, tmp_path / "spawned")
     assert spawned.error == "" and spawned.functions == forked.functions
     assert spawned.functions["softmax_loss"].score == 0 < spawned.score
+
+
+def test_notebook_remarks_reach_the_result_and_the_rest_is_graded(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    assignment = load_assignment("loss_optimization", mini_root(tmp_path))
+    reference = DEFAULT_ROOT / "reference" / "loss_optimization"
+    cells = [new_code_cell((reference / name).read_text()) for name in ("linear_svm.py", "optim.py")]
+    cells.append(new_code_cell("def softmax_loss(W, X, y, reg):\n    return (0.0, W"))
+    (tmp_path / "subs").mkdir()
+    nbformat.write(new_notebook(cells=cells), str(tmp_path / "subs" / "nina.ipynb"))
+    [entry] = discover(tmp_path / "subs").entries
+    result = grade_submission(prepare(entry, tmp_path / "work", assignment), assignment, entry=entry)
+    assert "nina.ipynb: code cell 3 does not parse" in result.error
+    assert {n for n, fs in result.functions.items() if fs.score < fs.max_score} == {"softmax_loss"}
