@@ -80,6 +80,7 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
     except OSError as exc:
         raise click.ClickException(f"{exc.filename or out}: {exc.strerror or exc}") from None
     except KeyboardInterrupt:
+        show.close()  # finish the bar's line before the message
         click.echo(f"interrupted: {show.written} finished results kept in {out}; "
                    "run the same command again to resume", err=True)
         sys.exit(130)
