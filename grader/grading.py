@@ -213,8 +213,9 @@ def _signal(pid: int, sig, group: bool) -> None:
         pass
 
 
-def _run_pytest_in_child(args: list[str], log: str, cwd: str, parent: int) -> None:
-    """Body of a forked child: own session, output to log, pytest.main, exit with its code."""
+def _run_pytest_in_child(args: list[str], log: int, cwd: str, parent: int) -> None:
+    """Body of a forked child: own session, output to the log (a file descriptor the parent opened, so
+    nothing here can fail before output is redirected), pytest.main, exit with its code."""
     import pytest
 
     if hasattr(os, "setsid"):
@@ -225,10 +226,9 @@ def _run_pytest_in_child(args: list[str], log: str, cwd: str, parent: int) -> No
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)  # blocked by the parent around fork
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.close(log)
     sys.stdout = open(1, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
     os.chdir(cwd)
@@ -255,17 +255,27 @@ def _start_child(args: list[str], log: Path, cwd: Path) -> _Child:
     if "fork" in multiprocessing.get_all_start_methods():
         sys.stdout.flush()
         sys.stderr.flush()
+        out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         process = multiprocessing.get_context("fork").Process(
-            target=_run_pytest_in_child, args=(args, str(log), str(cwd), os.getpid()), daemon=False
+            target=_run_pytest_in_child, args=(args, out, str(cwd), os.getpid()), daemon=False
         )
         # A Ctrl-C landing inside fork's at-fork hooks would be swallowed ("Exception ignored"):
         # hold it until the fork is done, then it interrupts the batch as usual.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
         try:
             process.start()
-        finally:
+        except BaseException:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return _Child(process.pid, process, process.sentinel)
+            raise
+        finally:
+            os.close(out)  # the child has its own copy
+        child = _Child(process.pid, process, process.sentinel)
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        except KeyboardInterrupt:  # the Ctrl-C held during the fork: no job owns this child yet
+            child.kill()
+            raise
+        return child
     with open(log, "wb") as out:
         popen = subprocess.Popen([sys.executable, "-m", "pytest", *args], stdin=subprocess.DEVNULL,
                                  stdout=out, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)

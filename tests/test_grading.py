@@ -6,7 +6,10 @@ on the real suite; tests/test_cli_grade_examples.py runs the real one.
 """
 
 import json
+import multiprocessing
+import os
 import shutil
+import signal
 import textwrap
 from pathlib import Path
 
@@ -15,6 +18,7 @@ import pytest
 from grader.assignment import DEFAULT_ROOT, Limits, load_assignment
 from grader.grading import (
     GradeOptions,
+    _start_child,
     _tests_from,
     _with_limits,
     grade_batch,
@@ -290,3 +294,27 @@ def test_notebook_remarks_reach_the_result_and_the_rest_is_graded(tmp_path):
     result = grade_submission(prepare(entry, tmp_path / "work", assignment), assignment, entry=entry)
     assert "nina.ipynb: code cell 3 does not parse" in result.error
     assert {n for n, fs in result.functions.items() if fs.score < fs.max_score} == {"softmax_loss"}
+
+
+def test_a_ctrl_c_held_during_fork_kills_the_new_child_and_prints_nothing(tmp_path, monkeypatch, capfd):
+    """A Ctrl-C that arrives while fork holds signals is raised before any job owns the child: the child
+    must die then (not outlive its removed folder) and never write to the grader's own streams."""
+    started = {}
+    real_start = multiprocessing.get_context("fork").Process.start
+
+    def start_then_ctrl_c(process):
+        real_start(process)
+        started["process"] = process
+        os.kill(os.getpid(), signal.SIGINT)  # pending: _start_child blocks it around the fork
+
+    monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", start_then_ctrl_c)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        _start_child(["--version"], workdir / "pytest.log", workdir)
+    shutil.rmtree(workdir)  # what the batch's cleanup does next
+    process = started["process"]
+    process.join(timeout=10)
+    assert not process.is_alive()
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
