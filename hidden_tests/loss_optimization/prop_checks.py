@@ -122,6 +122,27 @@ def assert_grad_close(prop: str, got: np.ndarray, accepted: list[np.ndarray], to
     )
 
 
+def assert_regularization_split(W, X, y, reg, with_reg, without_reg) -> None:
+    """Fail unless L(W, reg) - L(W, 0) = reg·ΣW² and dW(reg) - dW(0) = 2·reg·W.
+
+    with_reg, without_reg: the (loss, dW) a student's function returned at reg and at 0, same W, X, y.
+    A gradient check alone passes under the 0.5·reg convention too, so the split itself is tested.
+    """
+    (loss_r, dW_r), (loss_0, dW_0) = with_reg, without_reg
+    tol = tolerance(W, X, reg, np.float64)
+    r = reg * float(np.sum(W * W))
+    context = describe(W, X, y, reg)
+    assert_loss_close(f"Raising reg from 0 to {reg} must add exactly reg·ΣW² to the loss.",
+                      loss_r - loss_0, r, 2 * tol.loss, context,
+                      {"the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)": 0.5 * r,
+                       "the regularization term is missing from the loss": 0.0,
+                       "the regularization uses ΣW instead of ΣW²": reg * float(np.sum(W))})
+    assert_grad_close(f"Raising reg from 0 to {reg} must add exactly 2·reg·W to dW.",
+                      dW_r - dW_0, [2 * reg * W], 2 * tol.grad, context,
+                      {"the regularization gradient is reg·W (0.5·reg convention)": reg * W,
+                       "the regularization gradient is missing": 0 * W})
+
+
 def call_and_check_mutation(student, name: str, *args):
     """Call student.<name>(*args); return (result, indices of the arguments the call modified).
 
