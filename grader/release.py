@@ -8,10 +8,9 @@ import ast
 import json
 import shutil
 import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-
-import tomllib
 
 from grader.assignment import Assignment
 

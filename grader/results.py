@@ -96,7 +96,7 @@ class SubmissionResult:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "SubmissionResult":
+    def from_json(cls, data: dict) -> SubmissionResult:
         """Rebuild from `to_json()` output (ignores unknown keys such as `output`)."""
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in known}

@@ -20,11 +20,11 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from grader.assignment import Limits, load_assignment
 from grader.grading import overlay_root

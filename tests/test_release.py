@@ -5,11 +5,11 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
-import tomllib
 from click.testing import CliRunner
 
 from grader.assignment import DEFAULT_ROOT, load_assignment
