@@ -24,6 +24,8 @@ class TestResult:
     failing input, expected vs got, hint); empty when passed.
     """
 
+    __test__ = False  # a result, not a pytest test class
+
     name: str
     nodeid: str
     function: str
