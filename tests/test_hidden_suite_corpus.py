@@ -12,6 +12,14 @@ from grader.assignment import load_assignment
 pytestmark = pytest.mark.slow
 
 REFERENCE = Entry("reference", {})
+#: Functions that ignore their input: they satisfy types, purity, invariances and their own gradient check
+#: vacuously, and must still score nothing.
+DO_NOTHING = Entry("do_nothing", {
+    "svm_loss_naive": "def svm_loss_naive(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
+    "svm_loss_vectorized": "def svm_loss_vectorized(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
+    "softmax_loss": "def softmax_loss(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
+    "sgd_step": "def sgd_step(W, dW, learning_rate):\n    return W.copy()\n",
+})
 #: The hidden tests that are not Hypothesis properties (no falsifying example to show).
 NOT_PROPERTIES = {"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_fast"}
 
@@ -27,7 +35,7 @@ def outcomes(assignment, tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
     folders = {
         entry.name: make_submission(root / "submissions" / entry.name, assignment, entry.patches)
-        for entry in [REFERENCE, *MUTANTS, *VARIANTS]
+        for entry in [REFERENCE, DO_NOTHING, *MUTANTS, *VARIANTS]
     }
     folders["stubs"] = assignment.kit_dir
     return run_many(folders, root / "results", assignment, jobs=2)
@@ -58,6 +66,12 @@ def test_reference_gets_full_marks_and_points_match_manifest(outcomes, assignmen
 def test_stubs_get_zero(outcomes, assignment):
     _, scores = graded(outcomes, "stubs")
     assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in assignment.functions}
+
+
+def test_functions_that_ignore_their_input_get_zero(outcomes, assignment):
+    outcome, scores = graded(outcomes, "do_nothing")
+    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in assignment.functions}
+    assert any("ignores W" in t["output"] for t in outcome.results["tests"])
 
 
 @pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.name)

@@ -6,6 +6,7 @@ grader's fixtures come from `-p grader.pytest_plugin`).
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from prop_gate import ignores_its_input
 
 settings.register_profile(
     "grading",
@@ -51,3 +52,22 @@ def student(student):
 def reference(reference):
     """The plugin's `reference` (same calls), shown as `reference` in Hypothesis's falsifying examples."""
     return Named(reference, "reference")
+
+
+@pytest.fixture(scope="session")
+def inert_functions() -> dict[str, str]:
+    """Per graded function, why it ignores its input ("" when it does not): probed once, then reused."""
+    return {}
+
+
+@pytest.fixture
+def does_real_work(request, student, base_seed, inert_functions):
+    """Fail a test (before Hypothesis runs) when its graded function's output ignores its input.
+
+    Use on properties a constant function satisfies vacuously: @pytest.mark.usefixtures("does_real_work").
+    """
+    function = request.node.get_closest_marker("grade").kwargs["function"]
+    if function not in inert_functions:
+        inert_functions[function] = ignores_its_input(student, function, base_seed)
+    if inert_functions[function]:
+        raise AssertionError(inert_functions[function])

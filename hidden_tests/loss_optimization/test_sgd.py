@@ -82,6 +82,7 @@ def test_sgd_step_is_the_update(student, base_seed, step):
          ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(4, "Return a new array (next_W = W - learning_rate * dW); `W -= ...` or `dW *= ...` change the "
           "caller's arrays.")
 @given(step=steps())
@@ -96,6 +97,7 @@ def test_sgd_step_does_not_modify_inputs(student, base_seed, step):
     checked_result(out, W)
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(2, "With learning_rate = 0 nothing moves: the rate must multiply dW.")
 @given(step=steps(rates=(0.0,)))
 def test_sgd_step_zero_rate_keeps_weights(student, base_seed, step):

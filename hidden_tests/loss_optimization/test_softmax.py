@@ -63,6 +63,7 @@ def grad_mistakes(inputs: Inputs) -> dict[str, np.ndarray]:
     }
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(2, "Return `loss, dW`: loss a float (e.g. float(loss)), dW = an array shaped like W.")
 @given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32"), scales=SCALES_FLOAT32))
 def test_softmax_returns_float_and_gradient(student, base_seed, problem):
@@ -175,6 +176,7 @@ def test_softmax_float32_inputs(student, reference, base_seed, problem):
                       dW, [expected_dW], tol.grad, context)
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(3, "Your dW disagrees with the slope of your own loss: check each term of dW against the loss formula "
           "(P - Y, division by N, the 2·reg·W term).")
 @given(problem=problems(n=(1, 16), d=(1, 16), c=(2, 8), regs=(0.0, 0.5, 2.5), scales=(1.0, 0.1, 5.0)))
@@ -203,6 +205,7 @@ def test_softmax_gradient_check(student, base_seed, problem):
                  f"(relative error {rel:.2g}; allowed absolute error {bound:.2g})")
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(2, "Softmax depends only on differences of scores within a row: compute probabilities from each row's "
           "scores, normalizing over the classes (axis=1).")
 @given(problem=problems(regs=(0.0,), scales=(1.0, 0.1, 5.0)), shift=st.sampled_from([10.0, 1.0, 50.0]))
@@ -239,6 +242,7 @@ def test_softmax_stable_with_row_offsets(student, base_seed, problem):
                       dW, [oracle.softmax_gradient(W, X, y, reg)], tol.grad, context)
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(2, "Each row of P - Y sums to 0 (probabilities sum to 1, minus one 1): did you subtract the one-hot labels "
           "and normalize over the classes?")
 @given(problem=problems(regs=(0.0,)))
@@ -267,6 +271,7 @@ def test_softmax_loss_bounds(student, base_seed, problem):
              describe(*inputs.args()), f"bounds: [{max(low, 0.0)!r}, {high!r}]", f"got: {loss!r}")
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(2, "The loss is a mean over examples: divide by N = X.shape[0].")
 @given(problem=problems(n=(1, 24), d=(1, 16)), copies=st.integers(2, 3))
 def test_softmax_mean_over_examples(student, base_seed, problem, copies):
@@ -303,6 +308,7 @@ def test_softmax_label_edge_cases(student, reference, base_seed, problem):
                       dW, [expected_dW], tol.grad, context, grad_mistakes(inputs))
 
 
+@pytest.mark.usefixtures("does_real_work")
 @grade(1, "Never modify W, X or y in place (no `scores = X; scores -= ...`, no `dW = W` then `dW += ...`): "
           "work on new arrays.")
 @given(problem=problems(n=(1, 16), d=(1, 16)))

@@ -84,6 +84,7 @@ def expected_gradients(reference_dW, inputs: Inputs, dtype) -> list[np.ndarray]:
     return [reference_dW.astype(np.float64), *oracle.svm_subgradients(W, X, y, reg, band)[1:]]
 
 
+@pytest.mark.usefixtures("does_real_work")
 @svm(naive=2, vectorized=2, hint="Return `loss, dW`: loss a float (e.g. float(loss)), dW = an array shaped like W.")
 @given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32")))
 def test_svm_returns_float_and_gradient(student, base_seed, fn, problem):
@@ -221,6 +222,7 @@ def centred_differences(loss_at, W, coords, h):
     return np.array(out)
 
 
+@pytest.mark.usefixtures("does_real_work")
 @svm(naive=2, vectorized=1, hint="Your dW disagrees with the slope of your own loss: check each term of dW "
                                  "against the loss formula (division by N, the 2·reg·W term).")
 @given(problem=problems(n=(1, 16), d=(1, 16), c=(2, 8), regs=(0.0, 0.5, 2.5)))
@@ -287,6 +289,7 @@ def test_svm_zero_loss_scaling(student, reference, base_seed, fn, problem, alpha
                       loss, expected, tol.loss, context, {"the margin has no +1 (delta = 0)": 0.0})
 
 
+@pytest.mark.usefixtures("does_real_work")
 @svm(naive=1, vectorized=1, hint="Never modify W, X or y in place (no `X -= ...`, `W *= ...`, `dW = W` then "
                                  "`dW += ...`): work on new arrays.")
 @given(problem=problems(n=(1, 16), d=(1, 16)))
@@ -307,6 +310,7 @@ def test_svm_inputs_not_modified(student, base_seed, fn, problem):
                       dW2, [dW1], tol.grad, describe(*inputs.args()))
 
 
+@pytest.mark.usefixtures("does_real_work")
 @svm(naive=1, vectorized=1, hint="The loss is a mean over examples: divide by N = X.shape[0].")
 @given(problem=problems(n=(1, 24), d=(1, 16)), copies=st.integers(2, 3))
 def test_svm_mean_over_examples(student, base_seed, fn, problem, copies):
