@@ -169,139 +169,45 @@ def test_broken_files_are_reported_in_plain_words(tmp_path):
     assert "Traceback" not in output and "kit_checks.py" not in output
 
 
-# Common mistakes, each one function's source patched into a copy of the reference:
-# (id, file, public test that must catch it, words its failure must contain, the wrong function).
+# Common mistakes, each an edit of the reference's source: (id, file, public test that must catch it,
+# words its failure must contain, (old, new) replacements, each old text found exactly once).
 MUTANTS = [
-    (
-        "svm_forgets_the_mean",
-        "linear_svm.py",
-        "test_zero_weights_give_exactly_C_minus_1[svm_loss_vectorized]",
-        "divide by N",
-        """
-def svm_loss_vectorized(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X.dot(W)
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
-    margins[rows, y] = 0
-    coeff = (margins > 0).astype(float)
-    coeff[rows, y] = -coeff.sum(axis=1)
-    return float(margins.sum() + reg * np.sum(W * W)), X.T.dot(coeff) + 2 * reg * W
-""",
-    ),
-    (
-        "svm_half_reg",
-        "linear_svm.py",
-        "test_regularization_is_reg_times_sum_of_squares[svm_loss_naive]",
-        "(0.5 times the right value)",
-        """
-def svm_loss_naive(W, X, y, reg):
-    dW = np.zeros(W.shape)
-    loss = 0.0
-    for i in range(X.shape[0]):
-        scores = X[i].dot(W)
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1
-            if j != y[i] and margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return float(loss / X.shape[0] + 0.5 * reg * np.sum(W * W)), dW / X.shape[0] + reg * W
-""",
-    ),
-    (
-        "svm_counts_the_correct_class",
-        "linear_svm.py",
-        "test_zero_weights_give_exactly_C_minus_1[svm_loss_naive]",
-        "the correct class j == y[i] is counted",
-        """
-def svm_loss_naive(W, X, y, reg):
-    dW = np.zeros(W.shape)
-    loss = 0.0
-    for i in range(X.shape[0]):
-        scores = X[i].dot(W)
-        for j in range(W.shape[1]):
-            margin = scores[j] - scores[y[i]] + 1
-            if margin > 0:
-                loss += margin
-                dW[:, j] += X[i]
-                dW[:, y[i]] -= X[i]
-    return float(loss / X.shape[0] + reg * np.sum(W * W)), dW / X.shape[0] + 2 * reg * W
-""",
-    ),
-    (
-        "svm_no_hinge",
-        "linear_svm.py",
-        "test_zero_loss_stays_zero_when_W_is_scaled_up[svm_loss_vectorized]",
-        "the loss and dW must be 0",
-        """
-def svm_loss_vectorized(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X.dot(W)
-    margins = scores - scores[rows, y][:, None] + 1
-    margins[rows, y] = 0
-    coeff = (margins > 0).astype(float)
-    coeff[rows, y] = -coeff.sum(axis=1)
-    return float(margins.sum() / X.shape[0] + reg * np.sum(W * W)), X.T.dot(coeff) / X.shape[0] + 2 * reg * W
-""",
-    ),
-    (
-        "svm_gradient_misses_the_correct_class",
-        "linear_svm.py",
-        "test_gradient_matches_numerical_gradient[svm_loss_vectorized]",
-        "does not match the numerical gradient",
-        """
-def svm_loss_vectorized(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X.dot(W)
-    margins = np.maximum(0, scores - scores[rows, y][:, None] + 1)
-    margins[rows, y] = 0
-    coeff = (margins > 0).astype(float)
-    return float(margins.sum() / X.shape[0] + reg * np.sum(W * W)), X.T.dot(coeff) / X.shape[0] + 2 * reg * W
-""",
-    ),
-    (
-        "softmax_without_max_shift",
-        "softmax.py",
-        "test_large_scores_do_not_overflow",
-        "softmax is not numerically stable",
-        """
-def softmax_loss(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    probs = np.exp(X.dot(W))
-    probs /= probs.sum(axis=1, keepdims=True)
-    loss = -np.log(probs[rows, y]).mean() + reg * np.sum(W * W)
-    probs[rows, y] -= 1
-    return float(loss), X.T.dot(probs) / X.shape[0] + 2 * reg * W
-""",
-    ),
-    (
-        "softmax_forgets_the_mean",
-        "softmax.py",
-        "test_zero_weights_give_log_C",
-        "divide by N",
-        """
-def softmax_loss(W, X, y, reg):
-    rows = np.arange(X.shape[0])
-    scores = X.dot(W)
-    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
-    loss = -np.log(probs[rows, y]).sum() + reg * np.sum(W * W)
-    probs[rows, y] -= 1
-    return float(loss), X.T.dot(probs) + 2 * reg * W
-""",
-    ),
-    (
-        "sgd_updates_in_place",
-        "optim.py",
-        "test_sgd_step_keeps_its_inputs",
-        "it modified its input W",
-        """
-def sgd_step(W, dW, learning_rate):
-    W -= learning_rate * dW
-    return W
-""",
-    ),
+    ("svm_forgets_the_mean", "linear_svm.py",
+     "test_zero_weights_give_exactly_C_minus_1[svm_loss_vectorized]", "divide by N",
+     (("loss = margins.sum() / num_train +", "loss = margins.sum() +"),
+      ("dW = X.T.dot(coeff) / num_train +", "dW = X.T.dot(coeff) +"))),
+    ("svm_half_reg", "linear_svm.py",
+     "test_regularization_is_reg_times_sum_of_squares[svm_loss_naive]", "(0.5 times the right value)",
+     (("    loss += reg * np.sum(W * W)\n", "    loss += 0.5 * reg * np.sum(W * W)\n"),
+      ("    dW += 2 * reg * W\n", "    dW += reg * W\n"))),
+    ("svm_counts_the_correct_class", "linear_svm.py",
+     "test_zero_weights_give_exactly_C_minus_1[svm_loss_naive]", "the correct class j == y[i] is counted",
+     (("            if j == y[i]:\n                continue\n", ""),)),
+    ("svm_no_hinge", "linear_svm.py",
+     "test_zero_loss_stays_zero_when_W_is_scaled_up[svm_loss_vectorized]", "the loss and dW must be 0",
+     (("margins = np.maximum(0, scores - correct + 1)", "margins = scores - correct + 1"),)),
+    ("svm_gradient_misses_the_correct_class", "linear_svm.py",
+     "test_gradient_matches_numerical_gradient[svm_loss_vectorized]", "does not match the numerical gradient",
+     (("    coeff[rows, y] = -coeff.sum(axis=1)\n", ""),)),
+    ("softmax_without_max_shift", "softmax.py",
+     "test_large_scores_do_not_overflow", "softmax is not numerically stable",
+     (("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores"),)),
+    ("softmax_forgets_the_mean", "softmax.py",
+     "test_zero_weights_give_log_C", "divide by N",
+     (("loss = -log_probs[rows, y].sum() / num_train +", "loss = -log_probs[rows, y].sum() +"),
+      ("dW = X.T.dot(probs) / num_train +", "dW = X.T.dot(probs) +"))),
+    ("sgd_updates_in_place", "optim.py",
+     "test_sgd_step_keeps_its_inputs", "it modified its input W",
+     (("    next_W = W - learning_rate * dW\n    return next_W\n", "    W -= learning_rate * dW\n    return W\n"),)),
 ]
+
+
+def edited(source, replacements):
+    """source with each (old, new) applied; every old text must occur exactly once."""
+    for old, new in replacements:
+        assert source.count(old) == 1, f"the reference no longer contains {old!r} exactly once"
+        source = source.replace(old, new)
+    return source
 
 
 def patched(source, function_source):
@@ -319,10 +225,10 @@ def patched(source, function_source):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m[0] for m in MUTANTS])
 def test_the_public_tests_catch_a_common_mistake(tmp_path, mutant):
-    _, file, catching_test, words, function_source = mutant
+    _, file, catching_test, words, replacements = mutant
     solution = tmp_path / "solution"
     shutil.copytree(REFERENCE, solution, ignore=shutil.ignore_patterns("__pycache__"))
-    (solution / file).write_text(patched((REFERENCE / file).read_text(), textwrap.dedent(function_source)))
+    (solution / file).write_text(edited((REFERENCE / file).read_text(), replacements))
     module = f"test_public_{Path(file).stem}"
     code, output, cases = run_public_tests(
         tmp_path, str(KIT / "tests" / f"{module}.py"), "--solution-dir", str(solution)
