@@ -10,12 +10,11 @@ from prop_checks import (
     assert_grad_close,
     assert_loss_close,
     assert_regularization_split,
-    call_and_check_mutation,
     describe,
     fail,
-    loss_and_grad,
     tolerance,
 )
+from prop_common import check_inputs_not_modified, check_mean_over_examples, check_return_types, run_loss
 from prop_problems import Inputs, build, build_row_offsets, problems
 
 FN = "softmax_loss"
@@ -31,7 +30,7 @@ def grade(points: float, hint: str):
 
 def run(student, inputs: Inputs):
     """The student's (loss, dW) on inputs, as (float, float64 array)."""
-    return loss_and_grad(student.softmax_loss(*inputs.args()), inputs.W, FN)
+    return run_loss(student, FN, inputs)
 
 
 def loss_mistakes(inputs: Inputs) -> dict[str, float]:
@@ -68,18 +67,8 @@ def grad_mistakes(inputs: Inputs) -> dict[str, np.ndarray]:
 @given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32"), scales=SCALES_FLOAT32))
 def test_softmax_returns_float_and_gradient(student, base_seed, problem):
     """Softmax: returns (loss, dW) with a float loss and a float dW shaped like W"""
-    inputs = build(problem, base_seed)
-    out = student.softmax_loss(*inputs.args())
-    loss_and_grad(out, inputs.W, FN)
-    loss_value, dW = out
-    if not isinstance(out, tuple):
-        fail(f"{FN} must return a tuple (loss, dW).", f"got a {type(out).__name__}")
-    if not isinstance(loss_value, (float, np.floating)):
-        fail(f"{FN}: the loss must be a float.", f"got {type(loss_value).__name__}: {loss_value!r}",
-             "hint: an array with one element is not a float; use float(...) or .sum().")
-    if not np.issubdtype(dW.dtype, np.floating) or dW.dtype.itemsize < inputs.W.dtype.itemsize:
-        fail(f"{FN}: dW must be a floating-point array at least as precise as W ({inputs.W.dtype}).",
-             f"got dtype {dW.dtype}", "hint: build dW from X.T.dot(...) without casting to a smaller type.")
+    check_return_types(student, FN, build(problem, base_seed),
+                       dW_hint="build dW from X.T.dot(...) without casting to a smaller type.")
 
 
 @grade(3, "At W = 0 all C classes are equally likely: p = 1/C for every class, so -log p = log C.")
@@ -277,19 +266,8 @@ def test_softmax_loss_bounds(student, base_seed, problem):
 def test_softmax_mean_over_examples(student, base_seed, problem, copies):
     """Softmax: shuffling the examples or repeating the whole batch changes neither loss nor dW"""
     inputs = build(problem, base_seed)
-    W, X, y, reg = inputs.args()
-    loss, dW = run(student, inputs)
-    order = np.random.default_rng([base_seed, problem.seed, 3]).permutation(len(y))
-    tol = tolerance(W, np.vstack([X] * copies), reg, np.float64)
-    context = describe(*inputs.args())
-    for label, Xs, ys in (("shuffled", X[order], y[order]),
-                          (f"repeated {copies} times", np.vstack([X] * copies), np.concatenate([y] * copies))):
-        other_loss, other_dW = run(student, Inputs(W, Xs, ys, reg))
-        assert_loss_close(f"The loss is a mean over examples: the batch {label} must give the same loss.",
-                          other_loss, loss, 2 * tol.loss, context,
-                          {"the loss is a sum, not a mean over the N examples": copies * loss})
-        assert_grad_close(f"dW is a mean over examples: the batch {label} must give the same dW.",
-                          other_dW, [dW], 2 * tol.grad, context)
+    order = np.random.default_rng([base_seed, problem.seed, 3]).permutation(len(inputs.y))
+    check_mean_over_examples(student, FN, inputs, order, copies)
 
 
 @grade(1, "Labels can be any integer dtype and any class may be missing or be the only one.")
@@ -314,16 +292,4 @@ def test_softmax_label_edge_cases(student, reference, base_seed, problem):
 @given(problem=problems(n=(1, 16), d=(1, 16)))
 def test_softmax_inputs_not_modified(student, base_seed, problem):
     """Softmax: W, X and y are not modified, and a second identical call gives the same result"""
-    inputs = build(problem, base_seed)
-    first, mutated = call_and_check_mutation(student, FN, *inputs.args())
-    if mutated:
-        names = ", ".join("WXy"[i] for i in mutated if i < 3)
-        fail(f"{FN} modified its input {names}: callers (a gradient check, a training loop) reuse these arrays.",
-             describe(*inputs.args()))
-    loss1, dW1 = loss_and_grad(first, inputs.W, FN)
-    loss2, dW2 = run(student, inputs)
-    tol = tolerance(inputs.W, inputs.X, inputs.reg, inputs.W.dtype)
-    assert_loss_close(f"{FN} must depend only on its inputs: a second identical call must give the same loss.",
-                      loss2, loss1, tol.loss, describe(*inputs.args()))
-    assert_grad_close(f"{FN} must depend only on its inputs: a second identical call must give the same dW.",
-                      dW2, [dW1], tol.grad, describe(*inputs.args()))
+    check_inputs_not_modified(student, FN, build(problem, base_seed))

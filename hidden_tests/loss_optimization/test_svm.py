@@ -12,12 +12,11 @@ from prop_checks import (
     assert_grad_close,
     assert_loss_close,
     assert_regularization_split,
-    call_and_check_mutation,
     describe,
     fail,
-    loss_and_grad,
     tolerance,
 )
+from prop_common import check_inputs_not_modified, check_mean_over_examples, check_return_types, run_loss
 from prop_problems import Inputs, build, build_integer, build_separable, problems
 
 
@@ -32,11 +31,6 @@ def svm(naive: float, vectorized: float, hint: str):
                          marks=pytest.mark.grade(function="svm_loss_vectorized", points=vectorized, hint=hint)),
         ],
     )
-
-
-def run(student, fn, inputs: Inputs):
-    """The student's (loss, dW) on inputs, as (float, float64 array)."""
-    return loss_and_grad(getattr(student, fn)(*inputs.args()), inputs.W, fn)
 
 
 def loss_mistakes(inputs: Inputs) -> dict[str, float]:
@@ -89,18 +83,8 @@ def expected_gradients(reference_dW, inputs: Inputs, dtype) -> list[np.ndarray]:
 @given(problem=problems(n=(1, 8), d=(1, 8), c=(2, 6), dtypes=("float64", "float32")))
 def test_svm_returns_float_and_gradient(student, base_seed, fn, problem):
     """SVM: returns (loss, dW) with a float loss and a float dW shaped like W"""
-    inputs = build(problem, base_seed)
-    out = getattr(student, fn)(*inputs.args())
-    loss_and_grad(out, inputs.W, fn)
-    loss_value, dW = out
-    if not isinstance(out, tuple):
-        fail(f"{fn} must return a tuple (loss, dW).", f"got a {type(out).__name__}")
-    if not isinstance(loss_value, (float, np.floating)):
-        fail(f"{fn}: the loss must be a float.", f"got {type(loss_value).__name__}: {loss_value!r}",
-             "hint: an array with one element is not a float; use float(...) or .sum().")
-    if not np.issubdtype(dW.dtype, np.floating) or dW.dtype.itemsize < inputs.W.dtype.itemsize:
-        fail(f"{fn}: dW must be a floating-point array at least as precise as W ({inputs.W.dtype}).",
-             f"got dtype {dW.dtype}", "hint: create dW with np.zeros_like(W) or np.zeros(W.shape).")
+    check_return_types(student, fn, build(problem, base_seed),
+                       dW_hint="create dW with np.zeros_like(W) or np.zeros(W.shape).")
 
 
 @svm(naive=3, vectorized=2, hint="At W = 0 every margin is exactly 1: count only j != y[i] and keep delta = 1.")
@@ -111,7 +95,7 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
     inputs = Inputs(np.zeros_like(inputs.W), inputs.X, inputs.y, inputs.reg)
     W, X, y, reg = inputs.args()
     n, c = X.shape[0], W.shape[1]
-    loss, dW = run(student, fn, inputs)
+    loss, dW = run_loss(student, fn, inputs)
     context = describe(*inputs.args()) + ", W = 0"
     assert_loss_close(
         "At W = 0 every score is 0, so each wrong class has margin exactly 1 and the loss is exactly C - 1.",
@@ -132,7 +116,7 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
     )
     small = build(problem, base_seed).W
     small = small * (1e-3 / max(float(np.abs(small).max()), 1e-300))
-    loss, _ = run(student, fn, Inputs(small, X, y, reg))
+    loss, _ = run_loss(student, fn, Inputs(small, X, y, reg))
     spread = float(np.abs(oracle.scores(small, X)).max(initial=0.0))
     assert_loss_close(
         f"With |W| ≤ 1e-3 every score is within {spread:.2g} of 0: every margin is about 1 and the loss "
@@ -149,7 +133,7 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
 def test_svm_loss_matches_reference(student, reference, base_seed, fn, problem):
     """SVM: the loss equals the reference on random problems (N, D, C, reg, label patterns)"""
     inputs = build(problem, base_seed)
-    loss, _ = run(student, fn, inputs)
+    loss, _ = run_loss(student, fn, inputs)
     expected, _ = reference.svm_loss_naive(*inputs.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float64)
     assert_loss_close("The SVM loss must equal mean_i Σ_{j≠y[i]} max(0, s_j - s_{y[i]} + 1) + reg·ΣW².",
@@ -162,7 +146,7 @@ def test_svm_loss_matches_reference(student, reference, base_seed, fn, problem):
 def test_svm_gradient_matches_reference(student, reference, base_seed, fn, problem):
     """SVM: dW equals the reference on random problems"""
     inputs = build(problem, base_seed)
-    _, dW = run(student, fn, inputs)
+    _, dW = run_loss(student, fn, inputs)
     _, expected = reference.svm_loss_naive(*inputs.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float64)
     assert_grad_close("dW must be the gradient of the SVM loss (with 2·reg·W for the regularization).",
@@ -176,7 +160,7 @@ def test_svm_regularization_split(student, base_seed, fn, problem):
     """SVM: L(W, reg) - L(W, 0) = reg·ΣW² and dW(reg) - dW(0) = 2·reg·W"""
     inputs = build(problem, base_seed)
     W, X, y, reg = inputs.args()
-    assert_regularization_split(W, X, y, reg, run(student, fn, inputs), run(student, fn, Inputs(W, X, y, 0.0)))
+    assert_regularization_split(W, X, y, reg, run_loss(student, fn, inputs), run_loss(student, fn, Inputs(W, X, y, 0.0)))
 
 
 @svm(naive=2, vectorized=2, hint="float32 inputs must work too: avoid hard-coded dtypes that lose precision "
@@ -185,7 +169,7 @@ def test_svm_regularization_split(student, base_seed, fn, problem):
 def test_svm_float32_inputs(student, reference, base_seed, fn, problem):
     """SVM: float32 inputs give the same loss and dW (to float32 precision)"""
     inputs = build(problem, base_seed)
-    loss, dW = run(student, fn, inputs)
+    loss, dW = run_loss(student, fn, inputs)
     exact = inputs.as_float64()
     expected_loss, expected_dW = reference.svm_loss_naive(*exact.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float32)
@@ -202,7 +186,7 @@ def test_svm_float32_inputs(student, reference, base_seed, fn, problem):
 def test_svm_hinge_kinks(student, base_seed, fn, problem):
     """SVM: with integer-valued inputs (margins exactly 0) the result is a valid subgradient"""
     inputs = build_integer(problem, base_seed)
-    loss, dW = run(student, fn, inputs)
+    loss, dW = run_loss(student, fn, inputs)
     W, X, y, reg = inputs.as_float64().args()
     tol = tolerance(W, X, reg, inputs.W.dtype)
     context = describe(*inputs.args()) + " (integer-valued W and X)"
@@ -230,7 +214,7 @@ def test_svm_gradient_check(student, base_seed, fn, problem):
     """SVM: dW agrees with a centred-difference gradient of the loss itself (away from kinks)"""
     inputs = build(problem, base_seed)
     W, X, y, reg = inputs.args()
-    _, dW = run(student, fn, inputs)
+    _, dW = run_loss(student, fn, inputs)
     h = 1e-5 * max(1.0, float(np.abs(W).max()))
     margins = oracle.svm_margins(W, X, y)
     reach = 2 * h * np.abs(X).max(axis=1, initial=0.0)[:, None] + 1e-12
@@ -242,7 +226,7 @@ def test_svm_gradient_check(student, base_seed, fn, problem):
         if not np.any(touched):
             coords.append((int(d), int(c)))
     coords = list(dict.fromkeys(coords))[:4]
-    numeric = centred_differences(lambda V: run(student, fn, Inputs(V, X, y, reg))[0], W, coords, h)
+    numeric = centred_differences(lambda V: run_loss(student, fn, Inputs(V, X, y, reg))[0], W, coords, h)
     tol = tolerance(W, X, reg, np.float64)
     bound = 4 * tol.loss / h + tol.grad
     for (d, c), slope in zip(coords, numeric):
@@ -260,7 +244,7 @@ def test_svm_gradient_check(student, base_seed, fn, problem):
 def test_svm_label_edge_cases(student, reference, base_seed, fn, problem):
     """SVM: correct with all examples in one class, every class present, and int32/uint8 labels"""
     inputs = build(problem, base_seed)
-    loss, dW = run(student, fn, inputs)
+    loss, dW = run_loss(student, fn, inputs)
     expected_loss, expected_dW = reference.svm_loss_naive(*inputs.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float64)
     context = describe(*inputs.args()) + f", labels {problem.labels!r}"
@@ -280,10 +264,10 @@ def test_svm_zero_loss_scaling(student, reference, base_seed, fn, problem, alpha
     context = describe(*inputs.args()) + " (separable data, every margin < 0)"
     tol = tolerance(alpha * W, X, 0.0, np.float64)
     for factor, why in ((1.0, "every margin is negative"), (alpha, f"scaling W by α = {alpha} ≥ 1 keeps it so")):
-        loss, _ = run(student, fn, Inputs(factor * W, X, y, 0.0))
+        loss, _ = run_loss(student, fn, Inputs(factor * W, X, y, 0.0))
         assert_loss_close(f"The SVM data loss must be 0 here: {why}.", loss, 0.0, tol.loss, context,
                           {"the correct class is counted in the sum": 1.0})
-    loss, _ = run(student, fn, Inputs(0.1 * W, X, y, 0.0))
+    loss, _ = run_loss(student, fn, Inputs(0.1 * W, X, y, 0.0))
     expected, _ = reference.svm_loss_naive(0.1 * W, X, y, 0.0)
     assert_loss_close("Scaling W by α = 0.1 pulls margins above 0: the loss becomes positive.",
                       loss, expected, tol.loss, context, {"the margin has no +1 (delta = 0)": 0.0})
@@ -295,19 +279,7 @@ def test_svm_zero_loss_scaling(student, reference, base_seed, fn, problem, alpha
 @given(problem=problems(n=(1, 16), d=(1, 16)))
 def test_svm_inputs_not_modified(student, base_seed, fn, problem):
     """SVM: W, X and y are not modified, and a second identical call gives the same result"""
-    inputs = build(problem, base_seed)
-    first, mutated = call_and_check_mutation(student, fn, *inputs.args())
-    if mutated:
-        names = ", ".join("WXy"[i] for i in mutated if i < 3)
-        fail(f"{fn} modified its input {names}: callers (a gradient check, a training loop) reuse these arrays.",
-             describe(*inputs.args()))
-    loss1, dW1 = loss_and_grad(first, inputs.W, fn)
-    loss2, dW2 = run(student, fn, inputs)
-    tol = tolerance(inputs.W, inputs.X, inputs.reg, inputs.W.dtype)
-    assert_loss_close(f"{fn} must depend only on its inputs: a second identical call must give the same loss.",
-                      loss2, loss1, tol.loss, describe(*inputs.args()))
-    assert_grad_close(f"{fn} must depend only on its inputs: a second identical call must give the same dW.",
-                      dW2, [dW1], tol.grad, describe(*inputs.args()))
+    check_inputs_not_modified(student, fn, build(problem, base_seed))
 
 
 @pytest.mark.usefixtures("does_real_work")
@@ -316,16 +288,5 @@ def test_svm_inputs_not_modified(student, base_seed, fn, problem):
 def test_svm_mean_over_examples(student, base_seed, fn, problem, copies):
     """SVM: shuffling the examples or repeating the whole batch changes neither loss nor dW"""
     inputs = build(problem, base_seed)
-    W, X, y, reg = inputs.args()
-    loss, dW = run(student, fn, inputs)
-    order = np.random.default_rng([base_seed, problem.seed, 3]).permutation(len(y))
-    tol = tolerance(W, np.vstack([X] * copies), reg, np.float64)
-    context = describe(*inputs.args())
-    for label, Xs, ys in (("shuffled", X[order], y[order]),
-                          (f"repeated {copies} times", np.vstack([X] * copies), np.concatenate([y] * copies))):
-        other_loss, other_dW = run(student, fn, Inputs(W, Xs, ys, reg))
-        assert_loss_close(f"The loss is a mean over examples: the batch {label} must give the same loss.",
-                          other_loss, loss, 2 * tol.loss, context,
-                          {"the loss is a sum, not a mean over the N examples": copies * loss})
-        assert_grad_close(f"dW is a mean over examples: the batch {label} must give the same dW.",
-                          other_dW, [dW], 2 * tol.grad, context)
+    order = np.random.default_rng([base_seed, problem.seed, 3]).permutation(len(inputs.y))
+    check_mean_over_examples(student, fn, inputs, order, copies)

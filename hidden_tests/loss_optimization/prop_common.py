@@ -1,0 +1,68 @@
+"""Properties every loss function shares (SVM and softmax alike): what it returns, that it leaves its
+inputs alone, and that the loss is a mean over examples. Each test module passes its function's name."""
+
+from __future__ import annotations
+
+import numpy as np
+from prop_checks import (
+    assert_grad_close,
+    assert_loss_close,
+    call_and_check_mutation,
+    describe,
+    fail,
+    loss_and_grad,
+    tolerance,
+)
+from prop_problems import Inputs
+
+
+def run_loss(student, fn: str, inputs: Inputs) -> tuple[float, np.ndarray]:
+    """The student's (loss, dW) from function `fn` on inputs, as (float, float64 array)."""
+    return loss_and_grad(getattr(student, fn)(*inputs.args()), inputs.W, fn)
+
+
+def check_return_types(student, fn: str, inputs: Inputs, dW_hint: str) -> None:
+    """Fail unless fn returns a tuple (float loss, floating dW shaped like W, at least as precise as W)."""
+    out = getattr(student, fn)(*inputs.args())
+    loss_and_grad(out, inputs.W, fn)
+    loss_value, dW = out
+    if not isinstance(out, tuple):
+        fail(f"{fn} must return a tuple (loss, dW).", f"got a {type(out).__name__}")
+    if not isinstance(loss_value, (float, np.floating)):
+        fail(f"{fn}: the loss must be a float.", f"got {type(loss_value).__name__}: {loss_value!r}",
+             "hint: an array with one element is not a float; use float(...) or .sum().")
+    if not np.issubdtype(dW.dtype, np.floating) or dW.dtype.itemsize < inputs.W.dtype.itemsize:
+        fail(f"{fn}: dW must be a floating-point array at least as precise as W ({inputs.W.dtype}).",
+             f"got dtype {dW.dtype}", f"hint: {dW_hint}")
+
+
+def check_inputs_not_modified(student, fn: str, inputs: Inputs) -> None:
+    """Fail if fn modifies W, X or y, or if a second identical call gives another result."""
+    first, mutated = call_and_check_mutation(student, fn, *inputs.args())
+    if mutated:
+        names = ", ".join("WXy"[i] for i in mutated if i < 3)
+        fail(f"{fn} modified its input {names}: callers (a gradient check, a training loop) reuse these arrays.",
+             describe(*inputs.args()))
+    loss1, dW1 = loss_and_grad(first, inputs.W, fn)
+    loss2, dW2 = run_loss(student, fn, inputs)
+    tol = tolerance(inputs.W, inputs.X, inputs.reg, inputs.W.dtype)
+    assert_loss_close(f"{fn} must depend only on its inputs: a second identical call must give the same loss.",
+                      loss2, loss1, tol.loss, describe(*inputs.args()))
+    assert_grad_close(f"{fn} must depend only on its inputs: a second identical call must give the same dW.",
+                      dW2, [dW1], tol.grad, describe(*inputs.args()))
+
+
+def check_mean_over_examples(student, fn: str, inputs: Inputs, order: np.ndarray, copies: int) -> None:
+    """Fail unless the batch shuffled by `order`, or repeated `copies` times, gives the same loss and dW."""
+    W, X, y, reg = inputs.args()
+    loss, dW = run_loss(student, fn, inputs)
+    tol = tolerance(W, np.vstack([X] * copies), reg, np.float64)
+    context = describe(*inputs.args())
+    for label, Xs, ys in (("shuffled", X[order], y[order]),
+                          (f"repeated {copies} times", np.vstack([X] * copies), np.concatenate([y] * copies))):
+        other_loss, other_dW = run_loss(student, fn, Inputs(W, Xs, ys, reg))
+        assert_loss_close(f"The loss is a mean over examples: the batch {label} must give the same loss.",
+                          other_loss, loss, 2 * tol.loss, context,
+                          {"the loss is a sum, not a mean over the N examples": copies * loss})
+        assert_grad_close(f"dW is a mean over examples: the batch {label} must give the same dW.",
+                          other_dW, [dW], 2 * tol.grad, context)
