@@ -232,7 +232,9 @@ class ResultsRecorder:
                 max_score=points,
                 status="failed" if failed else "passed",
                 output=message,
-                hint=marker.kwargs.get("hint", "") if failed else "",
+                # The hint names the property's likely mistake: a failure before the property ran
+                # (a fixture such as a gate) is not that mistake.
+                hint=marker.kwargs.get("hint", "") if failed and report.when == "call" else "",
                 falsifying_example=example,
                 duration_s=report.duration,
             )
