@@ -129,6 +129,23 @@ def worst_gradient_error(analytic, numerical):
     return float(errors[index]), tuple(int(i) for i in index)
 
 
+def check_return_types(student, name, problem, dW_look_at):
+    """The loss function returns a Python float loss and a float64 dW of W's shape."""
+    _, dW = run_loss(student, name, problem)
+    raw_loss = call(student, name, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
+    if not isinstance(raw_loss, float):
+        fail(
+            name,
+            "the loss must be a Python float.",
+            problem.describe(),
+            "float",
+            describe(raw_loss),
+            "return float(loss) rather than an array or a numpy scalar of another type.",
+        )
+    if dW.dtype != np.float64:
+        fail(name, "dW must have W's dtype (float64 here).", problem.describe(), "float64", str(dW.dtype), dW_look_at)
+
+
 def check_gradient(student, name, problem, look_at):
     """Compare dW with centred differences of the loss (gradient_check.py, h = 1e-5) at every entry of W."""
     _, dW = run_loss(student, name, problem)

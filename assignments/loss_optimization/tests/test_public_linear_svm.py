@@ -5,11 +5,10 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from kit_checks import (
-    call,
     check_gradient,
     check_inputs_unchanged,
     check_regularization,
-    describe,
+    check_return_types,
     fail,
     run_loss,
 )
@@ -30,26 +29,9 @@ for_both_svms = pytest.mark.parametrize("svm", SVM_FUNCTIONS)
 @given(problem=problems(reg=regs()))
 def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, svm, problem):
     """Return types: loss is a Python float, dW a float64 numpy array of W's shape."""
-    _, dW = run_loss(student, svm, problem)
-    raw_loss = call(student, svm, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
-    if not isinstance(raw_loss, float):
-        fail(
-            svm,
-            "the loss must be a Python float.",
-            problem.describe(),
-            "float",
-            describe(raw_loss),
-            "return float(loss) rather than an array or a numpy scalar of another type.",
-        )
-    if dW.dtype != np.float64:
-        fail(
-            svm,
-            "dW must have W's dtype (float64 here).",
-            problem.describe(),
-            "float64",
-            str(dW.dtype),
-            "start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array.",
-        )
+    check_return_types(
+        student, svm, problem, "start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array."
+    )
 
 
 @for_both_svms

@@ -7,11 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from kit_checks import (
     EPS,
-    call,
     check_gradient,
     check_inputs_unchanged,
     check_regularization,
-    describe,
+    check_return_types,
     fail,
     run_loss,
 )
@@ -26,26 +25,12 @@ GRADIENT_HINT = (
 @given(problem=problems(reg=regs()))
 def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, problem):
     """Return types: loss is a Python float, dW a float64 numpy array of W's shape."""
-    _, dW = run_loss(student, NAME, problem)
-    raw_loss = call(student, NAME, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
-    if not isinstance(raw_loss, float):
-        fail(
-            NAME,
-            "the loss must be a Python float.",
-            problem.describe(),
-            "float",
-            describe(raw_loss),
-            "return float(loss) rather than an array or a numpy scalar of another type.",
-        )
-    if dW.dtype != np.float64:
-        fail(
-            NAME,
-            "dW must have W's dtype (float64 here).",
-            problem.describe(),
-            "float64",
-            str(dW.dtype),
-            "compute dW from float arrays (X, W and the probabilities), not from integer arrays.",
-        )
+    check_return_types(
+        student,
+        NAME,
+        problem,
+        "compute dW from float arrays (X, W and the probabilities), not from integer arrays.",
+    )
 
 
 @given(problem=problems(max_n=8, max_c=8))
