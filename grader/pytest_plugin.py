@@ -2,6 +2,7 @@
 and a per-test results file.
 
 Run as: pytest hidden_tests/<name> -p grader.pytest_plugin --submission DIR [--grader-results OUT.json]
+[--grader-limits JSON] (the grader passes the limits it grades under; default: the manifest's)
 
 `student` is a proxy to a sandboxed worker process (grader.sandbox): student.<function>(...) runs
 there and returns plain values or raises grader.sandbox.StudentError; student.last_call_mutated
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from grader.assignment import Assignment, load_assignment
+from grader.assignment import Assignment, Limits, load_assignment
 from grader.binding import bind_in_process
 from grader.results import TestResult
 from grader.sandbox import StudentError, WorkerClient
@@ -35,6 +37,8 @@ def pytest_addoption(parser):
     group.addoption("--assignment", default="loss_optimization", help="assignment name (default: %(default)s)")
     group.addoption("--grader-root", default=None, help="folder holding assignments/, reference/, hidden_tests/")
     group.addoption("--grader-results", default=None, help="write per-test results as JSON to this file")
+    group.addoption("--grader-limits", default=None, metavar="JSON",
+                    help="limits to grade under instead of the manifest's: a JSON object of Limits fields")
     group.addoption("--sandbox", default="auto", help="confinement level of the worker: auto or 1..4 (default: auto)")
     group.addoption("--in-process", action="store_true", default=False,
                     help="import the submission into this process instead of a worker (trusted code only)")
@@ -143,7 +147,9 @@ def assignment(pytestconfig):
     """The Assignment under test (manifest data and folders)."""
     root = pytestconfig.getoption("--grader-root")
     name = pytestconfig.getoption("--assignment")
-    return load_assignment(name, root) if root else load_assignment(name)
+    loaded = load_assignment(name, root) if root else load_assignment(name)
+    overrides = pytestconfig.getoption("--grader-limits")
+    return replace(loaded, limits=Limits(**json.loads(overrides))) if overrides else loaded
 
 
 @pytest.fixture(scope="session")

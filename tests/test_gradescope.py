@@ -38,7 +38,7 @@ def test_zip_has_the_scripts_the_grader_and_the_assignment_without_caches(tmp_pa
         manifest = archive.read(f"assignments/{NAME}/assignment.toml").decode()
     for script in ("setup.sh", "run_autograder"):
         assert script in names and modes[script] & stat.S_IXUSR
-    assert {"pyproject.toml", "grader/grading.py", "grader/gradescope/run.py", f"reference/{NAME}/softmax.py",
+    assert {"pyproject.toml", "grader/grading/batch.py", "grader/gradescope/run.py", f"reference/{NAME}/softmax.py",
             f"assignments/{NAME}/linear_svm.py"} <= names
     hidden = {f"hidden_tests/{NAME}/{p.relative_to(DEFAULT_ROOT / 'hidden_tests' / NAME).as_posix()}"
               for p in (DEFAULT_ROOT / "hidden_tests" / NAME).rglob("*.py") if "__pycache__" not in p.parts}

@@ -15,16 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.assignment import DEFAULT_ROOT, Limits, load_assignment
-from grader.grading import (
-    GradeOptions,
-    _start_child,
-    _tests_from,
-    _with_limits,
-    grade_batch,
-    grade_submission,
-    score_functions,
-)
+from grader.assignment import DEFAULT_ROOT, load_assignment
+from grader.grading.batch import SelectionError, grade_batch, grade_submission
+from grader.grading.child import start_child
+from grader.grading.options import GradeOptions
+from grader.grading.scoring import parse_tests, score_functions
 from grader.results import TestResult as Outcome
 from grader.submissions import discover, prepare
 
@@ -141,18 +136,9 @@ def test_forged_test_entries_are_sanitized():
          "status": "passed"},
         "not a dict",
     ]
-    tests = _tests_from(raw)
+    tests = parse_tests(raw)
     assert [(t.name, t.score, t.status) for t in tests] == [("a", 1.0, "passed"), ("b", 0.0, "failed")]
-    assert _tests_from({"tests": "no list"}) == []
-
-
-def test_overridden_limits_replace_only_the_limits_table():
-    manifest = (DEFAULT_ROOT / "assignments" / "loss_optimization" / "assignment.toml").read_text()
-    import tomllib
-
-    data = tomllib.loads(_with_limits(manifest, Limits(memory_mb=777, submission_timeout_s=42.0)))
-    assert data["limits"]["memory_mb"] == 777 and data["limits"]["submission_timeout_s"] == 42.0
-    assert data["functions"] == tomllib.loads(manifest)["functions"]
+    assert parse_tests({"tests": "no list"}) == []
 
 
 def test_reference_gets_full_marks_and_a_mistake_costs_its_function(tmp_path):
@@ -262,8 +248,6 @@ def test_batch_survives_broken_submissions_and_resumes(tmp_path):
 def test_unknown_only_student_is_refused(tmp_path):
     assignment = load_assignment("loss_optimization", mini_root(tmp_path))
     reference_copy(tmp_path / "subs" / "ann")
-    from grader.grading import SelectionError
-
     with pytest.raises(SelectionError, match="no submission for 'zed'"):
         grade_batch(discover(tmp_path / "subs").entries, assignment, tmp_path / "out", only=["zed"])
 
@@ -274,7 +258,7 @@ def test_without_fork_a_fresh_pytest_process_grades_the_same(tmp_path, monkeypat
     reference_copy(subs / "ref")
     (subs / "ref" / "softmax.py").write_text("def softmax_loss(W, X, y, reg):\n    return 0.0, W\n")
     forked = grade_folder(subs / "ref", assignment, tmp_path)
-    monkeypatch.setattr("grader.grading.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr("grader.grading.child.multiprocessing.get_all_start_methods", lambda: ["spawn"])
     spawned = grade_folder(subs / "ref", assignment, tmp_path / "spawned")
     assert spawned.error == "" and spawned.functions == forked.functions
     assert spawned.functions["softmax_loss"].score == 0 < spawned.score
@@ -305,16 +289,29 @@ def test_a_ctrl_c_held_during_fork_kills_the_new_child_and_prints_nothing(tmp_pa
     def start_then_ctrl_c(process):
         real_start(process)
         started["process"] = process
-        os.kill(os.getpid(), signal.SIGINT)  # pending: _start_child blocks it around the fork
+        os.kill(os.getpid(), signal.SIGINT)  # pending: start_child blocks it around the fork
 
     monkeypatch.setattr(multiprocessing.get_context("fork").Process, "start", start_then_ctrl_c)
     workdir = tmp_path / "work"
     workdir.mkdir()
     with pytest.raises(KeyboardInterrupt):
-        _start_child(["--version"], workdir / "pytest.log", workdir)
+        start_child(["--version"], workdir / "pytest.log", workdir)
     shutil.rmtree(workdir)  # what the batch's cleanup does next
     process = started["process"]
     process.join(timeout=10)
     assert not process.is_alive()
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+def test_a_limits_only_root_changes_the_limits_table_and_nothing_else(tmp_path):
+    """The helper tests/test_hostile.py grades under: its root must differ from the real one only in limits."""
+    from limited_root import root_with_limits
+
+    from grader.assignment import Limits
+
+    real = load_assignment("loss_optimization")
+    limits = Limits(call_timeout_s=3.0, submission_timeout_s=42.0, cpu_s=9, memory_mb=777, output_kb=8)
+    limited = load_assignment("loss_optimization", root_with_limits(real, limits, tmp_path))
+    assert limited.limits == limits and limited.limits != real.limits
+    assert (limited.functions, limited.seed, limited.title) == (real.functions, real.seed, real.title)

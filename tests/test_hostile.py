@@ -25,9 +25,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from limited_root import root_with_limits
 
 from grader.assignment import Limits, load_assignment
-from grader.grading import overlay_root
 from grader.sandbox import confine
 
 REPO = Path(__file__).resolve().parent.parent
@@ -184,7 +184,7 @@ def batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
     confinement = confine.probe()
     assignment = load_assignment()
-    root = overlay_root(assignment, LIMITS, tmp)
+    root = root_with_limits(assignment, LIMITS, tmp)
     submissions = tmp / "submissions"
     submissions.mkdir()
     tag = "hx" + secrets.token_hex(3)  # this run's process-name prefix: never another run's processes

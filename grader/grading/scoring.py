@@ -1,0 +1,60 @@
+"""Points per graded function from the per-test results the child's plugin wrote (R.json)."""
+
+from __future__ import annotations
+
+import math
+
+from grader import __version__
+from grader.assignment import Assignment
+from grader.results import FunctionScore, SubmissionResult, TestResult
+
+
+def score_functions(assignment: Assignment, tests: list[TestResult], complete: bool) -> dict[str, FunctionScore]:
+    """Points per graded function from the tests that ran.
+
+    complete: the whole suite ran, so a function's earned share of its tests' points is scaled to the
+    manifest's points; otherwise (time limit, crash) points earned are capped at the manifest's, and
+    tests that never ran earn nothing. A function with no test run scores 0.
+    """
+    scores = {}
+    for spec in assignment.functions:
+        mine = [t for t in tests if t.function == spec.name]
+        earned = sum(t.score for t in mine)
+        possible = sum(t.max_score for t in mine)
+        if not mine or possible <= 0:
+            score = 0.0
+        elif complete:
+            score = spec.points * earned / possible
+        else:
+            score = min(earned, spec.points)
+        scores[spec.name] = FunctionScore(score=round(score, 6), max_score=spec.points)
+    return scores
+
+
+def parse_tests(data) -> list[TestResult]:
+    """TestResults from the plugin's JSON, keeping only well-formed entries with scores in range."""
+    tests = []
+    for item in data if isinstance(data, list) else []:
+        if not isinstance(item, dict):
+            continue
+        known = {k: v for k, v in item.items() if k in TestResult.__dataclass_fields__}
+        try:
+            test = TestResult(**known)
+            test.max_score = float(test.max_score)
+            test.score = min(max(float(test.score), 0.0), test.max_score)
+        except (TypeError, ValueError):
+            continue
+        if test.status != "passed":
+            test.status, test.score = "failed", 0.0
+        if math.isfinite(test.score) and math.isfinite(test.max_score):
+            tests.append(test)
+    return tests
+
+
+def failed_result(student: str, assignment: Assignment, error: str, **fields) -> SubmissionResult:
+    """A submission that could not be graded: 0 on every function, error in plain words."""
+    return SubmissionResult(
+        student=student, assignment=assignment.name, score=0.0, max_score=assignment.max_score,
+        functions={f.name: FunctionScore(0.0, f.points) for f in assignment.functions},
+        seed=assignment.seed, error=error, grader_version=__version__, **fields,
+    )
