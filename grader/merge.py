@@ -91,22 +91,3 @@ def copy_logs(source: Path, target: Path) -> None:
     """Copy the per-student log files of a shard (when it kept any) into the merged output."""
     if source.is_dir() and source.resolve() != target.resolve():
         shutil.copytree(source, target, dirs_exist_ok=True)
-
-
-def score_table_markdown(results: list[SubmissionResult] | tuple[SubmissionResult, ...],
-                         assignment: Assignment) -> str:
-    """A Markdown table (for a CI job summary): student, total, one column per function, status."""
-    functions = [spec.name for spec in assignment.functions]
-    graded = [r for r in results if not r.error]
-    mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
-    lines = [f"## {assignment.title}", "",
-             (f"{len(results)} students, {len(results) - len(graded)} failed to run, "
-              f"mean {number(mean)} / {number(assignment.max_score)} points."), "",
-             "| student | total | " + " | ".join(f"`{fn}`" for fn in functions) + " | status |",
-             "|---" * (len(functions) + 3) + "|"]
-    for r in results:
-        scores = [number(r.functions[fn].score) if fn in r.functions else "0" for fn in functions]
-        status = r.error.splitlines()[0].replace("|", "/")[:80] if r.error else "graded"
-        lines.append(f"| {r.student.replace('|', '/')} | {number(r.score)} / {number(r.max_score)} | "
-                     + " | ".join(scores) + f" | {status} |")
-    return "\n".join(lines) + "\n"

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from grader.assignment import DEFAULT_ROOT, load_assignment
 from grader.cli import main
-from grader.merge import MergeError, merge_outputs, score_table_markdown
+from grader.merge import MergeError, merge_outputs
+from grader.reports.tables import score_table_markdown
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import FunctionScore, SubmissionResult
 from grader.results import TestResult as HiddenTestResult
@@ -184,7 +185,7 @@ def test_markdown_score_table_lists_every_student():
     broken.error = "could not import softmax.py | SyntaxError"
     text = score_table_markdown([fake_result("alice", 100), broken], assignment)
     lines = text.splitlines()
-    assert "2 students, 1 failed to run, mean 100 / 100 points." in text
+    assert "2 submissions: 1 graded, 1 partly graded, 0 not graded. Mean 92.5, median 92.5 of 100" in text
     assert lines[4].count("|") == lines[5].count("|") == lines[6].count("|") == len(assignment.functions) + 4
     assert "| alice | 100 / 100 | 25 | 25 | 35 | 15 | graded |" in lines
-    assert "could not import softmax.py / SyntaxError" in text
+    assert "| partly graded: could not import softmax.py / SyntaxError |" in text

@@ -125,6 +125,7 @@ class PageParser(HTMLParser):
         self.section = ""
         self.cells: dict[str, list[str]] = {}
         self.in_td = False
+        self.links: dict[str, list[str]] = {}
         self.svg = 0
 
     def handle_starttag(self, tag, attrs):
@@ -132,9 +133,11 @@ class PageParser(HTMLParser):
         self.attrs += [(k, v or "") for k, v in attrs]
         if tag == "section":
             self.section = dict(attrs).get("id", "")
-        self.in_td = tag == "td"
         if tag == "td":
+            self.in_td = True
             self.cells.setdefault(self.section, []).append("")
+        if tag == "a":
+            self.links.setdefault(self.section, []).append(dict(attrs).get("href", ""))
         self.svg += tag == "svg"
 
     def handle_endtag(self, tag):

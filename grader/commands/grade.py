@@ -12,6 +12,8 @@ import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
+from grader.reports.csv import number
+from grader.reports.tables import score_table
 from grader.sharding import ShardError, parse_shard
 from grader.submissions import SubmissionsError, discover
 
@@ -129,44 +131,12 @@ class _Progress:
             state = "up to date" if progress.resumed else f"{result.duration_s:.1f} s"
             problem = " (problem: see feedback)" if result.error else ""
             click.echo(f"[{progress.done}/{progress.total}] {result.student}: "
-                       f"{_points(result.score)}/{_points(result.max_score)} ({state}){problem}", err=True)
+                       f"{number(result.score)}/{number(result.max_score)} ({state}){problem}", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
-
-
-def score_table(results, assignment, resumed: set[str], styled: bool = True) -> str:
-    """A plain-text table: one row per student, total then one column per function, then notes."""
-    names = [f.name for f in assignment.functions]
-    header = ["student", "total", *names, "note"]
-    rows = []
-    for r in results:
-        note = _first_line(r.error) if r.error else ("up to date" if r.student in resumed else "")
-        cells = [r.student, f"{_points(r.score)}/{_points(r.max_score)}"]
-        cells += [f"{_points(r.functions[n].score)}/{_points(r.functions[n].max_score)}" if n in r.functions
-                  else "-" for n in names]
-        rows.append((r, [*cells, note]))
-    widths = [max([len(h)] + [len(c[i]) for _, c in rows]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()]
-    for result, cells in rows:
-        line = "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
-        if styled:
-            full = result.score >= result.max_score and not result.error
-            line = click.style(line, fg="red" if result.error else ("green" if full else None))
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _points(value: float) -> str:
-    """Points as people write them: 25, 10.58 (two decimals at most)."""
-    return f"{round(value, 2):g}"
-
-
-def _first_line(text: str, width: int = 70) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _summary(results, resumed: set[str], out, assignment: str) -> dict:

@@ -5,7 +5,8 @@ from pathlib import Path
 import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
-from grader.merge import MergeError, merge_outputs, score_table_markdown
+from grader.merge import MergeError, merge_outputs
+from grader.reports.tables import score_table_markdown
 
 
 @click.command("merge")
