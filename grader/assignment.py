@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.late_policy import LatePolicy
+
 #: The repository root (parent of the grader package): default home of assignments/, reference/, hidden_tests/.
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,7 @@ class Assignment:
     functions: tuple[FunctionSpec, ...]
     limits: Limits
     root: Path = field(default=DEFAULT_ROOT)
+    late: LatePolicy | None = None
 
     @property
     def kit_dir(self) -> Path:
@@ -92,6 +95,7 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             for fn, spec in data["functions"].items()
         )
         limits = Limits(**data.get("limits", {}))
+        late = LatePolicy.from_table(data["late"]) if "late" in data else None
         return Assignment(
             name=str(data.get("name", name)),
             title=str(data.get("title", name)),
@@ -99,6 +103,7 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             functions=functions,
             limits=limits,
             root=root,
+            late=late,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

@@ -44,7 +44,8 @@ def test_zip_has_the_scripts_the_grader_and_the_assignment_without_caches(tmp_pa
               for p in (DEFAULT_ROOT / "hidden_tests" / NAME).rglob("*.py") if "__pycache__" not in p.parts}
     assert hidden and hidden <= names
     assert not any("__pycache__" in n or n.endswith(".pyc") or ".hypothesis" in n for n in names)
-    assert config == {"assignment": NAME, "visibility": {"hidden_tests": "after_published", "function_totals": True}}
+    assert config == {"assignment": NAME, "visibility": {"hidden_tests": "visible", "function_totals": True,
+                                                        "leaderboard": []}}
     assert "seed" in manifest
     for script in ("setup.sh", "run_autograder.sh"):
         subprocess.run(["bash", "-n", str(DEFAULT_ROOT / "grader" / "gradescope" / script)], check=True)
@@ -110,7 +111,7 @@ def test_run_autograder_grades_correct_wrong_and_notebook_submissions(tmp_path):
     failed = [t for t in graded["tests"] if t.get("status") == "failed"]
     assert {tuple(t["tags"]) for t in failed} == {("sgd_step",), ("softmax_loss",)}
     assert all(t["output"] and t["visibility"] == "after_due_date" for t in failed)
-    assert "sgd_step: 0 / 15" in graded["output"]
+    assert "`sgd_step`: 0 / 15" in graded["output"]
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(text) for text in reference.values()])
     from_notebook = run_autograder(ag, {"walkthrough.ipynb": nbformat.writes(notebook)})
@@ -143,11 +144,11 @@ def test_visibility_policy_applies_to_hidden_tests_and_printed_output(visibility
     assert all(t["visibility"] == visibility for t in hidden)
     assert any(t["name"] == "Output printed by your code" and "W.shape" in t["output"] for t in hidden)
     failed = next(t for t in hidden if t.get("status") == "failed")
-    assert "W=array" in failed["output"] and "Hint: return a new array" in failed["output"]
+    assert "W=array" in failed["output"] and "**Hint:** return a new array" in failed["output"]
     totals_shown = [t for t in data["tests"] if "(total)" in t["name"]]
     assert len(totals_shown) == (len(assignment.functions) if totals else 0)
     assert all(t["visibility"] == "visible" for t in totals_shown)
-    assert "Score: 95 / 100" in data["output"] and "sgd_step: 10 / 15" in data["output"]
+    assert "**Score: 95 / 100**" in data["output"] and "`sgd_step`: 10 / 15" in data["output"]
     assert "W=array" not in data["output"], "the always-visible summary must not reveal hidden test details"
 
 
@@ -156,3 +157,71 @@ def test_unknown_visibility_is_refused():
         VisibilityPolicy("to_everyone")
     result = CliRunner().invoke(main, ["export", "gradescope", "--hidden-visibility", "to_everyone"])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def metadata(created_at: str, due: str, users=({"name": "Kim Minjun", "email": "mkim@uni.example", "id": 4242},)):
+    """submission_metadata.json as Gradescope documents it (the keys the grader reads, and others)."""
+    return {"id": 123456, "created_at": created_at, "submission_method": "upload", "users": list(users),
+            "assignment": {"due_date": due, "late_due_date": None, "id": 25828, "title": "HW", "total_points": "100.0",
+                           "group_submission": False, "group_size": None, "release_date": due},
+            "previous_submissions": []}
+
+
+@pytest.mark.slow
+def test_simulated_gradescope_run_names_the_student_and_applies_the_late_policy(tmp_path):
+    root = mini_root(tmp_path)
+    manifest = root / "assignments" / NAME / "assignment.toml"
+    manifest.write_text(manifest.read_text() + "\n[late]\npenalty_per_day = 0.1\ncap = 0.25\ngrace_minutes = 10\n")
+    zip_path = tmp_path / "autograder.zip"
+    made = CliRunner().invoke(main, ["export", "gradescope", "-o", str(zip_path), "--root", str(root),
+                                     "--leaderboard", "Total=score", "--leaderboard", "Seconds=time"])
+    assert made.exit_code == 0, made.output
+    with zipfile.ZipFile(zip_path) as archive:
+        pins = archive.read("requirements.lock").decode().split()
+    assert "numpy==" + __import__("numpy").__version__ in pins and all("==" in line for line in pins)
+    ag = unpack(zip_path, tmp_path / "autograder")
+    reference = sources(DEFAULT_ROOT / "reference" / NAME)
+    wrong = {**reference, "optim.py": reference["optim.py"].replace("W - learning_rate * dW", "W + learning_rate * dW")}
+    due = "2026-10-05T23:59:00+09:00"
+
+    def graded_at(created_at, files=wrong):
+        (ag / "submission_metadata.json").write_text(json.dumps(metadata(created_at, due)), encoding="utf-8")
+        return run_autograder(ag, files)
+
+    on_time = graded_at("2026-10-06T00:05:00+09:00")  # within the 10 grace minutes
+    two_days = graded_at("2026-10-07T10:00:00+09:00")  # 34 h late: two started days, 20 %
+    a_week = graded_at("2026-10-12T23:59:00+09:00")  # 7 days: 70 %, capped at 25 %
+    earned = 85.0  # everything but sgd_step
+    assert on_time["score"] == earned and "Submitted on time." in on_time["output"]
+    assert two_days["score"] == pytest.approx(earned * 0.8)
+    assert a_week["score"] == pytest.approx(earned * 0.75)
+    penalty = next(t for t in two_days["tests"] if t["name"] == "Late submission penalty")
+    assert penalty["score"] == pytest.approx(-earned * 0.2) and penalty["visibility"] == "visible"
+    assert "Submitted 2 days late: -20%" in two_days["output"]
+    for data in (on_time, two_days, a_week):
+        assert "Graded for Kim Minjun" in data["output"]
+        assert data["extra_data"]["submission"]["users"][0]["id"] == "4242"
+        assert data["output_format"] == data["test_output_format"] == "md"
+        assert set(data) - {"_stdout"} <= GRADESCOPE_TOP_KEYS
+        assert all(set(t) <= GRADESCOPE_TEST_KEYS and t["number"] for t in data["tests"])
+        numbers = [t["number"] for t in data["tests"]]
+        assert len(set(numbers)) == len(numbers)
+    board = {entry["name"]: entry for entry in two_days["leaderboard"]}
+    assert board["Total"] == {"name": "Total", "value": two_days["score"], "order": "desc"}
+    assert board["Seconds"]["order"] == "asc" and board["Seconds"]["value"] > 0
+    failed = [t for t in two_days["tests"] if t.get("status") == "failed"]
+    # by default a student sees why points were lost at once, not only after grades are published
+    assert failed and all(t["visibility"] == "visible" and t["output_format"] == "md" for t in failed)
+
+
+def test_markdown_outputs_keep_hostile_text_inside_code_blocks():
+    assignment = load_assignment(NAME)
+    result = fake_result("x", 85)
+    result.tests[0].output = "```\n# forged heading\n<script>alert(1)</script>"
+    result.tests[0].hint = "Return `W - learning_rate * dW`."
+    data = gradescope_results(result, assignment, VisibilityPolicy())
+    output = next(t for t in data["tests"] if t.get("status") == "failed")["output"]
+    opening = output.splitlines()[0]
+    fence = opening.rstrip("text")
+    assert fence == "````" and output.splitlines().count(fence) == 1  # the student's ``` cannot close the block
+    assert output.index("<script>") < output.index("\n" + fence + "\n") and "**Hint:** Return `W" in output

@@ -7,6 +7,7 @@ import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.gradescope.export import ExportError, export_gradescope
+from grader.gradescope.pins import PinError
 from grader.gradescope.results_json import VisibilityPolicy
 from grader.lms.exports import MOODLE_IDENTIFIERS, canvas_csv, moodle_csv, unmatched_listing
 from grader.lms.gradebook import GradebookError, match, read_columns
@@ -27,28 +28,43 @@ def export():
               help="Assignment to package.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
-@click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default="after_published", show_default=True,
+@click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default=VisibilityPolicy.hidden_tests,
+              show_default=True,
               help="When students see each hidden test's name, score and output (and their code's printed "
-                   "output).")
+                   "output); the default shows them at once, so a student learns why points were lost before "
+                   "grades are published.")
 @click.option("--function-totals/--no-function-totals", default=True, show_default=True,
               help="Always show one entry per graded function with its points.")
-def gradescope(out_path, assignment, root, hidden_visibility, function_totals):
+@click.option("--leaderboard", "leaderboard", multiple=True, metavar="COLUMN=SOURCE",
+              help="A leaderboard column: SOURCE is score, time (grading seconds, lowest first) or a function's "
+                   "name (its points); repeatable.")
+def gradescope(out_path, assignment, root, hidden_visibility, function_totals, leaderboard):
     """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader and the hidden suite).
 
     Upload it under "Configure Autograder" (Ubuntu base image). Students always see their total
     and, unless --no-function-totals, the points of each function; each hidden test is shown as
-    --hidden-visibility says.
+    --hidden-visibility says. The submitters' names and the submission time come from Gradescope's
+    submission_metadata.json; a [late] policy in the manifest is applied to that time. The image
+    installs the dependency versions installed here (requirements.lock in the zip).
 
     \b
     Examples:
       grader export gradescope -o autograder.zip
-      grader export gradescope -o autograder.zip --hidden-visibility after_due_date
+      grader export gradescope -o autograder.zip --hidden-visibility after_published
+      grader export gradescope -o autograder.zip --leaderboard Score=score --leaderboard "Seconds=time"
     """
+    board = []
+    for item in leaderboard:
+        column, sep, source = item.partition("=")
+        if not sep or not column.strip() or not source.strip():
+            raise click.BadParameter(f"{item!r} is not COLUMN=SOURCE", param_hint="--leaderboard")
+        board.append((column.strip(), source.strip()))
     try:
         spec = load_assignment(assignment, root)
-        policy = VisibilityPolicy(hidden_tests=hidden_visibility, function_totals=function_totals)
+        policy = VisibilityPolicy(hidden_tests=hidden_visibility, function_totals=function_totals,
+                                  leaderboard=tuple(board))
         written = export_gradescope(spec, out_path, policy)
-    except (ManifestError, ExportError) as exc:
+    except (ManifestError, ExportError, PinError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {out_path}: {exc.strerror or exc}") from None

@@ -1,5 +1,6 @@
 """Build the Gradescope autograder zip: setup.sh and run_autograder at its root, the grader package,
-pyproject.toml, and the assignment's manifest and kit, reference and hidden tests (no caches)."""
+pyproject.toml, the pinned versions of its dependencies (requirements.lock), and the assignment's
+manifest and kit, reference and hidden tests (no caches)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import grader
 from grader.assignment import Assignment
+from grader.gradescope.pins import PINS_NAME, pinned_requirements
 from grader.gradescope.results_json import VisibilityPolicy
 from grader.gradescope.run import CONFIG_NAME
 from grader.release import kit_files
@@ -72,6 +74,8 @@ def export_gradescope(assignment: Assignment, out_path: Path, policy: Visibility
     """Write the autograder zip for assignment to out_path (replacing it) and return what it holds."""
     out_path = Path(out_path)
     files = bundle_files(assignment)
+    policy.check(assignment)
+    pins = "".join(f"{line}\n" for line in pinned_requirements())
     config = {"assignment": assignment.name, "visibility": policy.to_json()}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     partial = out_path.with_name(out_path.name + ".partial")
@@ -79,7 +83,8 @@ def export_gradescope(assignment: Assignment, out_path: Path, policy: Visibility
         for name, template in SCRIPTS.items():
             _add(archive, name, (TEMPLATES / template).read_bytes(), executable=True)
         _add(archive, CONFIG_NAME, (json.dumps(config, indent=1) + "\n").encode())
+        _add(archive, PINS_NAME, pins.encode())
         for name in sorted(files):
             _add(archive, name, files[name].read_bytes())
     partial.replace(out_path)
-    return Export(path=out_path, names=tuple(sorted([*SCRIPTS, CONFIG_NAME, *files])))
+    return Export(path=out_path, names=tuple(sorted([*SCRIPTS, CONFIG_NAME, PINS_NAME, *files])))

@@ -1,12 +1,13 @@
 """Inside Gradescope (called by run_autograder): grade the one submission folder with the bundled
 hidden suite and write results.json; a submission that cannot be graded is a result, not a crash.
 
-python -m grader.gradescope.run --root SOURCE --submission DIR --results FILE
+python -m grader.gradescope.run --root SOURCE --submission DIR --results FILE [--metadata FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import grader
 from grader.assignment import Assignment, ManifestError, load_assignment
+from grader.gradescope.metadata import MetadataError, SubmissionMetadata, read_metadata
 from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
 from grader.grading import grade_submission
 from grader.reports import write_atomic
@@ -41,8 +43,10 @@ def submission_entry(folder: Path) -> Entry:
     return Entry(STUDENT, folder, "folder", error)
 
 
-def grade_for_gradescope(root: Path, submission: Path) -> tuple[dict, Assignment]:
-    """Grade submission with the assignment bundled under root; returns (results.json dict, assignment)."""
+def grade_for_gradescope(root: Path, submission: Path,
+                         metadata: SubmissionMetadata | None = None) -> tuple[dict, Assignment]:
+    """Grade submission with the assignment bundled under root; returns (results.json dict, assignment).
+    With metadata, the result names the submitters and the manifest's late policy is applied."""
     config = json.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
     assignment = load_assignment(config["assignment"], root)
     policy = VisibilityPolicy.from_json(config.get("visibility", {}))
@@ -52,7 +56,9 @@ def grade_for_gradescope(root: Path, submission: Path) -> tuple[dict, Assignment
         result = grade_submission(prepare(entry, workdir, assignment), assignment, entry=entry)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return gradescope_results(result, assignment, policy), assignment
+    if metadata is not None:
+        result = dataclasses.replace(result, student=metadata.names)
+    return gradescope_results(result, assignment, policy, metadata), assignment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,9 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, required=True, help="the unpacked autograder zip")
     parser.add_argument("--submission", type=Path, required=True, help="the student's files")
     parser.add_argument("--results", type=Path, required=True, help="where results.json goes")
+    parser.add_argument("--metadata", type=Path, default=None, help="Gradescope's submission_metadata.json")
     args = parser.parse_args(argv)
+    metadata = None
+    if args.metadata is not None and args.metadata.exists():
+        try:
+            metadata = read_metadata(args.metadata)
+        except MetadataError as exc:  # graded all the same; staff read this in the autograder output
+            print(f"grader: {exc}; graded without names or late policy", file=sys.stderr)
     try:
-        data, assignment = grade_for_gradescope(args.root, args.submission)
+        data, assignment = grade_for_gradescope(args.root, args.submission, metadata)
     except (OSError, ValueError, KeyError, ManifestError) as exc:
         print(f"grader: cannot grade: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -12,7 +12,8 @@ RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 cd "$SOURCE" || exit 1
 PYTHONPATH="$SOURCE${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" -m grader.gradescope.run \
-    --root "$SOURCE" --submission "$ROOT/submission" --results "$RESULTS"
+    --root "$SOURCE" --submission "$ROOT/submission" --results "$RESULTS" \
+    --metadata "$ROOT/submission_metadata.json"
 status=$?
 if [ ! -s "$RESULTS" ]; then
     # The grader itself could not run: still give Gradescope a valid result that says so.

@@ -20,6 +20,9 @@ fi
 
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --upgrade pip
-# The sandbox extra (Landlock, seccomp) is optional: without it the grader runs at a lower level.
-"$VENV/bin/python" -m pip install "$SOURCE[sandbox]" || "$VENV/bin/python" -m pip install "$SOURCE"
+# Every dependency at the version the export was made with (requirements.lock), so a rebuild of the
+# image mid-term grades the same. The sandbox extra (Landlock, seccomp) is optional: without it the
+# grader runs at a lower level.
+PINS="$SOURCE/requirements.lock"
+"$VENV/bin/python" -m pip install -c "$PINS" "$SOURCE[sandbox]" || "$VENV/bin/python" -m pip install -c "$PINS" "$SOURCE"
 "$VENV/bin/python" -c "import grader, numpy, hypothesis, pytest; print('grader', grader.__version__, 'installed')"
