@@ -1,12 +1,12 @@
 """The manifest's [late] policy: days counted as started days after the grace period, penalty capped."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from test_merge import mini_root
 
 from grader.assignment import ManifestError, load_assignment
 from grader.late_policy import LatePolicy, lateness
-from test_merge import mini_root
 
 DUE = datetime(2026, 10, 5, 23, 59, tzinfo=timezone(timedelta(hours=9)))
 
@@ -24,7 +24,7 @@ def test_days_late_count_started_days_after_the_grace(after, days):
 
 def test_submission_times_in_other_zones_compare_as_instants():
     policy = LatePolicy(penalty_per_day=0.2)
-    same_instant = DUE.astimezone(timezone.utc)
+    same_instant = DUE.astimezone(UTC)
     assert lateness(policy, same_instant, DUE, 50).days == 0
     assert lateness(policy, same_instant + timedelta(seconds=1), DUE, 50).points == 10
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from grader.assignment import DEFAULT_ROOT, load_assignment
 from grader.cli import main
 from grader.merge import MergeError, merge_outputs
-from grader.reports.tables import score_table_markdown
 from grader.reports import write_class_reports, write_student_reports
+from grader.reports.tables import score_table_markdown
 from grader.results import FunctionScore, SubmissionResult
 from grader.results import TestResult as HiddenTestResult
 

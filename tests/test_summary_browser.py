@@ -8,7 +8,6 @@ import shutil
 
 import pytest
 from test_class_figures import a_class
-
 from test_reports_fixtures import ASSIGNMENT
 
 from grader.reports import write_class_reports
