@@ -117,7 +117,7 @@ def test_each_student_links_to_their_feedback(tmp_path):
 def test_terminal_table_aligns_wide_characters():
     results = [make_result("김민준"), make_result("bob"), make_result("Zoë")]
     lines = score_table(results, ASSIGNMENT, set(), styled=False).splitlines()[:4]
-    starts = {line[: [i for i, c in enumerate(line) if c == "/"][0]] for line in lines[1:]}
+    starts = {line[: line.index("/")] for line in lines[1:]}
     columns = {display_width(prefix) for prefix in starts}
     assert len(columns) == 1, lines  # every total's "/" sits in the same terminal column
     assert display_width("김민준") == 6 and display_width("Zoë") == 3

@@ -222,6 +222,6 @@ def test_markdown_outputs_keep_hostile_text_inside_code_blocks():
     data = gradescope_results(result, assignment, VisibilityPolicy())
     output = next(t for t in data["tests"] if t.get("status") == "failed")["output"]
     opening = output.splitlines()[0]
-    fence = opening.rstrip("text")
+    fence = opening.removesuffix("text")
     assert fence == "````" and output.splitlines().count(fence) == 1  # the student's ``` cannot close the block
     assert output.index("<script>") < output.index("\n" + fence + "\n") and "**Hint:** Return `W" in output
