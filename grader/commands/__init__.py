@@ -6,5 +6,6 @@ from grader.commands.grade import grade
 from grader.commands.merge import merge
 from grader.commands.notebook import notebook
 from grader.commands.release import release
+from grader.commands.similarity import similarity
 
-COMMANDS = [doctor, export, grade, merge, notebook, release]
+COMMANDS = [doctor, export, grade, merge, notebook, release, similarity]
