@@ -5,6 +5,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# `make test PYTEST_ARGS=...` is for this suite only: neither the variable nor make's own flags reach the
+# nested `make test` of the student kit that tests/test_kit.py runs.
+unexport PYTEST_ARGS
 
 .PHONY: install grade test bench lint release clean
 
@@ -20,7 +23,7 @@ grade: $(STAMP)
 	$(BIN)/grader grade examples/submissions -o reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -165,14 +165,18 @@ def release_kit(assignment: Assignment, out_dir: Path, with_ci: bool = True, for
 
     The kit is assignments/<name>/ without EXCLUDED_NAMES, with the manifest's private keys removed,
     and (with_ci) the student CI files of ci_templates/student/ at their repository paths. out_dir may
-    be missing, empty, or a previous release of the same assignment (replaced); anything else needs
-    force. Raises ReleaseError when out_dir is not replaceable or a leak is found (nothing written).
+    be missing or empty; anything else (a previous release included: edits made in it would be lost)
+    is replaced only with force. Raises ReleaseError when out_dir is not replaceable or a leak is
+    found (nothing written).
     """
     out_dir = Path(out_dir)
     for source in (assignment.kit_dir, assignment.reference_dir, assignment.hidden_tests_dir):
         if _overlaps(out_dir, source):
             raise ReleaseError(f"{out_dir} overlaps {source}: release into a folder of its own")
-    if out_dir.exists() and any(out_dir.iterdir()) and not force and not _looks_like_release(out_dir, assignment):
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        if _looks_like_release(out_dir, assignment):
+            raise ReleaseError(f"{out_dir} already holds a release of {assignment.name!r}; replacing it would "
+                               "lose any edit made in it: pass --force to replace it, or choose another folder")
         raise ReleaseError(f"{out_dir} is not empty and is not a previous release of {assignment.name!r}: "
                            "choose an empty folder or pass --force")
     if not assignment.kit_dir.is_dir():

@@ -31,9 +31,13 @@ NOISE = (
 )
 
 
+#: What an outer `make test PYTEST_ARGS=...` of this project leaves in the environment: never the kit's.
+OUTER_MAKE_VARIABLES = frozenset({"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTEST_ARGS"})
+
+
 def public_env(**extra):
     """A clean environment for a child pytest: no inherited solution folder, no bytecode files."""
-    env = {k: v for k, v in os.environ.items() if k != SOLUTION_DIR_VARIABLE}
+    env = {k: v for k, v in os.environ.items() if k != SOLUTION_DIR_VARIABLE and k not in OUTER_MAKE_VARIABLES}
     env.update(PYTHONDONTWRITEBYTECODE="1", **extra)
     return env
 
@@ -341,3 +345,10 @@ def test_the_kit_never_imports_the_grader():
                 else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             )
             assert not any(n.split(".")[0] == "grader" for n in names), f"{path.name} imports the grader"
+
+
+def test_an_outer_make_invocation_does_not_reach_the_kits_make(monkeypatch):
+    monkeypatch.setenv("PYTEST_ARGS", "-k nothing_at_all")
+    monkeypatch.setenv("MAKEFLAGS", " -- PYTEST_ARGS=-k\\ nothing_at_all")
+    env = public_env()
+    assert not OUTER_MAKE_VARIABLES & set(env)

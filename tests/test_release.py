@@ -120,13 +120,18 @@ def test_caches_and_notebook_source_are_left_out(fake_root, tmp_path):
     assert "linear_svm.py" in kit.files
 
 
-def test_release_replaces_a_previous_release_but_not_other_folders(tmp_path):
+def test_release_replaces_a_previous_release_only_with_force_and_never_other_folders(tmp_path):
     assignment = load_assignment(NAME)
     out = tmp_path / "kit"
     release_kit(assignment, out)
+    (out / "linear_svm.py").write_text("# an edit made in the release folder\n")
+    result = CliRunner().invoke(main, ["release", "--out", str(out)])
+    assert result.exit_code != 0 and "--force" in result.output and "already holds a release" in result.output
+    assert (out / "linear_svm.py").read_text() == "# an edit made in the release folder\n"
     (out / "stale.txt").write_text("left from an old release")
-    release_kit(assignment, out)
-    assert not (out / "stale.txt").exists()
+    result = CliRunner().invoke(main, ["release", "--output", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "stale.txt").exists() and "an edit" not in (out / "linear_svm.py").read_text()
 
     other = tmp_path / "project"
     other.mkdir()

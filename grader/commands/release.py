@@ -9,19 +9,20 @@ from grader.release import ReleaseError, release_kit
 
 
 @click.command("release")
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="folder to write the kit into (a GitHub Classroom template repository)")
 @click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 @click.option("--ci/--no-ci", default=True, show_default=True,
               help="include the student CI files (.github/workflows, .gitlab-ci.yml)")
-@click.option("--force", is_flag=True, help="replace DIR even when it is not a previous release")
+@click.option("--force", is_flag=True, help="replace DIR when it is not empty (a previous release included)")
 def release(out_dir: Path, name: str, root: str, ci: bool, force: bool):
     """Write the kit students receive into DIR: never the reference, hidden tests or grader code.
 
     \b
     grader release -o dist/student-kit
+    grader release -o dist/student-kit --force   # replace a previous release
     cd dist/student-kit && make test      # what a student runs
     """
     try:

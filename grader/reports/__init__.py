@@ -1,4 +1,4 @@
-"""Reports: pure functions from SubmissionResult objects to the files of DESIGN.md "Grading output".
+"""Reports: pure functions from SubmissionResult objects to the files `grader grade` writes (README "Reports").
 
 `write_student_reports` writes one student's `results/<id>.json` and `feedback/<id>.md`;
 `write_class_reports` writes `grades.csv`, `junit.xml` and `summary.html`; `load_results` reads the
