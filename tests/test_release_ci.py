@@ -14,6 +14,7 @@ from grader.release import release_kit
 TEMPLATES = DEFAULT_ROOT / "ci_templates"
 STUDENT_WORKFLOW = TEMPLATES / "student" / ".github" / "workflows" / "public-tests.yml"
 INSTRUCTOR_WORKFLOW = TEMPLATES / "instructor" / ".github" / "workflows" / "grade-class.yml"
+FEEDBACK_WORKFLOW = TEMPLATES / "instructor" / ".github" / "workflows" / "post-feedback.yml"
 SUMMARY_SCRIPT = TEMPLATES / "student" / ".ci" / "score_summary.py"
 
 
@@ -131,17 +132,19 @@ def grader_commands(path: Path) -> list[list[str]]:
         lines = [s.get("run", "") for job in data["jobs"].values() for s in job["steps"]]
     else:
         lines = [line for job in data.values() if isinstance(job, dict) for line in job.get("script", [])]
-    return [line.split(">>")[0].split() for text in lines for line in text.splitlines()
+    return [line.split(">>")[0].split("|")[0].split() for text in lines for line in text.splitlines()
             if line.strip().startswith("grader ")]
 
 
-@pytest.mark.parametrize("path", [INSTRUCTOR_WORKFLOW, TEMPLATES / "instructor" / ".gitlab-ci.yml"],
-                         ids=["github", "gitlab"])
-def test_instructor_templates_call_existing_verbs_and_options(path):
+@pytest.mark.parametrize(("path", "verbs"), [(INSTRUCTOR_WORKFLOW, {"grade", "merge"}),
+                                             (TEMPLATES / "instructor" / ".gitlab-ci.yml", {"grade", "merge"}),
+                                             (FEEDBACK_WORKFLOW, {"post-feedback"})],
+                         ids=["github", "gitlab", "feedback"])
+def test_instructor_templates_call_existing_verbs_and_options(path, verbs):
     from grader.cli import main
 
     commands = grader_commands(path)
-    assert {words[1] for words in commands} == {"grade", "merge"}
+    assert {words[1] for words in commands} == verbs
     for words in commands:
         command = main.commands[words[1]]
         known = {opt for param in command.params for opt in getattr(param, "opts", [])}
