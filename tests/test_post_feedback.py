@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from test_reports_fixtures import ASSIGNMENT, make_result
 
-from grader.cli import main
 from grader.classroom import private_lines
+from grader.cli import main
 from grader.reports import write_student_reports
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
