@@ -18,6 +18,9 @@ def main():
     grader doctor                                   what isolation this machine gives
     grader release -o dist/student-kit              the kit students receive
     grader export gradescope -o autograder.zip      an autograder for Gradescope
+    grader export canvas reports --roster r.csv     grades as a Canvas (or moodle) import
+    grader similarity subs -o similarity            pairs of submissions ranked by shared code
+    grader post-feedback reports --repo "org/hw1-{student}"   feedback to each student's repository
     grader notebook --check                         the walkthrough notebook matches its source
     """
 
