@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.assignment import Assignment
 from grader.reports import load_results, write_class_reports, write_student_reports
-from grader.reports.csv import number
+from grader.reports.numbers import number
 from grader.results import SubmissionResult
 
 

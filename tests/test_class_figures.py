@@ -3,6 +3,7 @@ equals what this test computes on its own from the results (graded, partly grade
 
 from __future__ import annotations
 
+import csv
 import re
 
 from test_reports_class import parse_html
@@ -93,6 +94,10 @@ def test_partly_graded_students_are_not_listed_as_failed_and_every_problem_is_sh
     students = page.cells["students"]
     assert students[students.index("erin") + len(ASSIGNMENT.functions) + 2].startswith("partly graded")
     assert "failed to run" not in page.text
+    with open(tmp_path / "grades.csv", encoding="utf-8", newline="") as handle:
+        csv_status = {row["student"]: row["status"] for row in csv.DictReader(handle)}
+    assert csv_status["alice"] == "graded" and csv_status["erin"].startswith("partly graded: optim.py")
+    assert csv_status["zed"].startswith("not graded: cannot unpack")
 
 
 def test_unavailable_functions_are_kept_apart_from_conceptual_mistakes(tmp_path):

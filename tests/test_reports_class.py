@@ -33,7 +33,7 @@ def test_grades_csv_has_one_row_per_student_with_function_columns(tmp_path):
         assert sum(float(row[fn]) for fn in functions) == result.score
         assert (row["status"] == "graded") == (not result.error)
     broken = next(row for row in rows if row["student"] == "broken")
-    assert broken["status"].startswith("no functions found") and broken["total"] == "0"
+    assert broken["status"].startswith("not graded: no functions found") and broken["total"] == "0"
 
 
 def test_grades_csv_numbers_have_no_float_noise(tmp_path):
@@ -55,7 +55,7 @@ def test_grades_csv_defuses_formula_cells_and_keeps_unicode(tmp_path):
     raw.decode("utf-8")
     rows = read_csv(tmp_path / "grades.csv")
     assert [row["student"] for row in rows] == ["'=cmd|' /C calc'!A0", "zoë"]
-    assert rows[1]["status"] == "'-1 files found"
+    assert rows[1]["status"] == "not graded: -1 files found"
 
 
 def test_grades_csv_of_an_empty_class_is_a_header(tmp_path):

@@ -12,7 +12,7 @@ import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
-from grader.reports.csv import number
+from grader.reports.numbers import number
 from grader.reports.tables import score_table
 from grader.sharding import ShardError, parse_shard
 from grader.submissions import SubmissionsError, discover

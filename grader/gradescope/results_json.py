@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from grader.assignment import Assignment
 from grader.gradescope.metadata import SubmissionMetadata
 from grader.late_policy import Lateness, lateness
-from grader.reports.csv import number
 from grader.reports.feedback import fenced
+from grader.reports.numbers import number
 from grader.reports.results_json import sanitized
 from grader.results import VISIBILITIES, SubmissionResult, TestResult
 

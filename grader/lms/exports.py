@@ -18,7 +18,8 @@ import io
 
 from grader.lms.gradebook import Gradebook
 from grader.lms.roster import Roster, RosterError
-from grader.reports.csv import number, text_cell
+from grader.reports.csv import text_cell
+from grader.reports.numbers import number
 
 #: Canvas's identity columns, in its order, and the roster columns (normalized) each is read from.
 CANVAS_IDENTITY = {

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from grader.assignment import Assignment
-from grader.reports.csv import number
+from grader.reports.numbers import number
 from grader.reports.sanitize import safe_text
 from grader.results import SubmissionResult, TestResult
 

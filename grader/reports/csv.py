@@ -1,4 +1,4 @@
-"""`grades.csv`: one row per student (id, total, max, one column per function, status) for an LMS import.
+"""`grades.csv`: one row per student (id, total, max, one column per function, status) for a spreadsheet.
 
 UTF-8, a header row, no index column, numbers rounded to 3 decimals without trailing zeros, and
 cells that a spreadsheet would run as a formula (=, +, -, @ first) prefixed with a quote.
@@ -10,19 +10,13 @@ import csv
 import io
 
 from grader.assignment import Assignment
-from grader.reports.sanitize import first_line
+from grader.reports.class_stats import GRADED, problems
+from grader.reports.class_stats import status as grading_status
+from grader.reports.numbers import number
 from grader.results import SubmissionResult
 
 #: Characters that make Excel/LibreOffice treat a cell as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def number(x: float | None) -> str:
-    """A score as an LMS reads it: 25, 12.5, 8.333 (never 8.333333333 or -0); "-" for no value."""
-    if x is None:
-        return "-"
-    value = round(float(x), 3)
-    return f"{value:.15g}" if value != 0 else "0"
 
 
 def text_cell(text: str) -> str:
@@ -31,8 +25,12 @@ def text_cell(text: str) -> str:
 
 
 def status(result: SubmissionResult) -> str:
-    """ "graded", or the submission-level error's first line (short)."""
-    return text_cell(first_line(result.error, 100)) if result.error else "graded"
+    """The submission's status as every report names it ("graded", "partly graded", "not graded"),
+    with its first problem (short) when there is one."""
+    state, found = grading_status(result), problems(result)
+    if state == GRADED or not found:
+        return state
+    return text_cell(f"{state}: {found[0][:100]}")
 
 
 def grades_csv(results: list[SubmissionResult], assignment: Assignment) -> str:

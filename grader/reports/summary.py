@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from grader.assignment import Assignment
 from grader.reports.class_stats import NOT_GRADED, PARTLY, ClassStats, Group, class_stats, headline, percent
-from grader.reports.csv import number
+from grader.reports.numbers import number
 from grader.results import SubmissionResult
 
 #: Rows shown in the "slowest submissions" table.

@@ -13,7 +13,7 @@ import click
 
 from grader.assignment import Assignment
 from grader.reports.class_stats import GRADED, NOT_GRADED, ClassStats, class_stats, group_line, headline
-from grader.reports.csv import number
+from grader.reports.numbers import number
 from grader.reports.sanitize import clean_text
 from grader.results import SubmissionResult
 
