@@ -126,3 +126,11 @@ def test_terminal_table_aligns_wide_characters():
     columns = {display_width(prefix) for prefix in starts}
     assert len(columns) == 1, lines  # every total's "/" sits in the same terminal column
     assert display_width("김민준") == 6 and display_width("Zoë") == 3
+
+
+def test_one_mistake_worded_two_ways_is_one_group(tmp_path):
+    results = [make_result("ann", {"sgd_step": [("a", diagnosed("the learning rate is ignored (W - dW)"))]}),
+               make_result("ben", {"sgd_step": [("b", diagnosed("the learning rate is ignored: W - dW"))]})]
+    lines = [line for line in score_table(results, ASSIGNMENT, set(), styled=False).splitlines()
+             if "learning rate" in line]
+    assert lines == ["  2 students (100% of graded): the learning rate is ignored (W - dW) [sgd_step]"]

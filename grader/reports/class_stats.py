@@ -71,6 +71,12 @@ def root_causes(test: TestResult) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in causes if c))
 
 
+def cause_key(reason: str) -> str:
+    """What makes two reasons the same group: their words, ignoring case and punctuation (so "the
+    learning rate is ignored (W - dW)" and "the learning rate is ignored: W - dW" are one mistake)."""
+    return " ".join(re.findall(r"\w+", reason.casefold()))
+
+
 @dataclass(frozen=True)
 class StudentRow:
     """One submission: its status, points (total and per function, manifest order) and problems."""
@@ -176,9 +182,12 @@ def class_stats(results: list[SubmissionResult], assignment: Assignment) -> Clas
         for k in ("mistakes", "undiagnosed", "unavailable", "not_implemented")
     }
 
+    shown: dict[str, str] = {}
+
     def add(kind: str, reason: str, function: str, student: str) -> None:
-        buckets[kind][reason]["functions"].add(function)
-        buckets[kind][reason]["students"].add(student)
+        key = shown.setdefault(cause_key(reason), reason)  # the first wording seen names the group
+        buckets[kind][key]["functions"].add(function)
+        buckets[kind][key]["students"].add(student)
 
     for r in ordered:
         if status(r) == NOT_GRADED:
