@@ -97,6 +97,8 @@ def test_json_summary_from_a_real_process_and_resume(root, graded_examples):
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert [s["student"] for s in summary["students"]] == STUDENTS
+    assert all(s["status"] in ("graded", "partly graded", "not graded") for s in summary["students"])
+    assert all((s["status"] == "graded") == (not s["error"]) for s in summary["students"])
     assert summary["up_to_date"] == len(STUDENTS) and summary["graded"] == 0
     assert {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()} == before
     assert "Traceback" not in proc.stderr

@@ -12,6 +12,7 @@ import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
+from grader.reports.class_stats import status as grading_status
 from grader.reports.numbers import number
 from grader.reports.tables import score_table
 from grader.sharding import ShardError, parse_shard
@@ -153,6 +154,7 @@ def _summary(results, resumed: set[str], out, assignment: str) -> dict:
                 "score": r.score,
                 "max_score": r.max_score,
                 "functions": {name: fs.score for name, fs in r.functions.items()},
+                "status": grading_status(r),
                 "error": r.error,
                 "up_to_date": r.student in resumed,
                 "sandbox": r.sandbox,
