@@ -128,7 +128,7 @@ def canvas(graded, roster, columns, missing_as_zero, out_path):
     \b
     Examples:
       grader export canvas reports --roster roster.csv -o canvas.csv
-      grader export canvas reports-1 reports-2 --roster roster.csv --column "loss_optimization=HW 1 (4321)"
+      grader export canvas reports-1 reports-2 --roster roster.csv --column "NAME=HW 1 (4321)"
     """
     _write_lms("Canvas", graded, roster, columns, out_path,
                lambda book, r: canvas_csv(book, r, missing_as_zero=missing_as_zero))
