@@ -25,6 +25,7 @@ import pytest
 
 from grader.assignment import Assignment, Limits, load_assignment
 from grader.binding import bind_in_process
+from grader.grading.replay import run_replayed
 from grader.results import TestResult
 from grader.sandbox import StudentError, WorkerClient
 from grader.sandbox.confine import probe
@@ -53,6 +54,12 @@ def pytest_configure(config):
     if config.getoption("--grader-results"):
         recorder = ResultsRecorder(Path(config.getoption("--grader-results")), binding)
         config.pluginmanager.register(recorder, "grader-results")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """A property whose examples the grader drew once per batch runs on them (grader.grading.replay)."""
+    return True if run_replayed(pyfuncitem) else None
 
 
 class RemoteFunction:

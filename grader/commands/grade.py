@@ -40,9 +40,13 @@ SANDBOX_CHOICES = ("auto", "1", "2", "3", "4")
               help="Grade the I-th of N deterministic shares of the class (I from 1).")
 @click.option("--sandbox", type=click.Choice(SANDBOX_CHOICES), default="auto", show_default=True,
               help="Confinement level for workers (see `grader doctor`).")
+@click.option("--plain", is_flag=True,
+              help="Run Hypothesis's search for every submission instead of replaying the examples drawn once "
+                   "per batch (same results, slower: for checking the fast path).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
-def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force, shard, sandbox, quiet, as_json):
+def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force, shard, sandbox, plain, quiet,
+          as_json):
     """Grade every submission in SUBMISSIONS into OUT.
 
     An entry of SUBMISSIONS is one student: a folder of .py files, a notebook (.ipynb) or a .zip of
@@ -74,7 +78,7 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
         if not found.entries:
             click.echo(f"no submissions in {submissions} (expected folders, .ipynb or .zip files)", err=True)
     show = _Progress(enabled=talk)
-    options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox)
+    options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox, replay=not plain)
     try:
         results = grade_batch(found.entries, spec, Path(out), jobs=jobs, force=force, only=only, shard=shard,
                               progress_callback=show.update, options=options)

@@ -17,6 +17,7 @@ from grader.grading.child import INTERRUPTS, preload
 from grader.grading.jobs import Job, collect, launch, next_deadline, police, wait
 from grader.grading.options import GradeOptions, batch_fingerprint, effective_limits
 from grader.grading.scoring import failed_result
+from grader.grading.suite import load_suite
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import SubmissionResult
 from grader.sharding import select_shard
@@ -53,6 +54,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
                              content_hash=digest)
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
     preload(options.sandbox)
+    load_suite(assignment, options.replay)
     workdir = Path(tempfile.mkdtemp(prefix=f"grader-{_safe(prepared.student)}-"))
     try:
         job = launch(entry, prepared, workdir, digest, assignment, effective_limits(assignment, options),
@@ -173,6 +175,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
                         continue
                     if not preloaded:  # only when something needs grading: a resumed batch skips the cost
                         preload(options.sandbox)
+                        load_suite(assignment, options.replay)
                         preloaded = True
                     workdir = Path(tempfile.mkdtemp(prefix=f"{_safe(entry.student)}-", dir=scratch))
                     prepared = prepare(entry, workdir, assignment)

@@ -18,12 +18,15 @@ class GradeOptions:
     """Instructor overrides of the manifest's limits (None: keep the manifest's) and the sandbox level.
 
     timeout_s: wall seconds for one submission; memory_mb: the worker's address space;
-    sandbox: 'auto' or a confinement level '1'..'4'.
+    sandbox: 'auto' or a confinement level '1'..'4'; replay: replay each property's examples drawn
+    once per batch (grader.grading.replay) instead of running Hypothesis's search for every
+    submission (same results either way, so not part of the fingerprint).
     """
 
     timeout_s: float | None = None
     memory_mb: int | None = None
     sandbox: str = "auto"
+    replay: bool = True
 
 
 def effective_limits(assignment: Assignment, options: GradeOptions) -> Limits:
