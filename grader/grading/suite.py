@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,11 @@ import pytest
 from grader.assignment import Assignment
 from grader.grading import replay
 
-#: Per hidden-suite folder: the collected test functions, and the examples drawn for those replayable.
-_LOADED: dict[Path, dict[str, object]] = {}
-_DRAWN: dict[Path, dict[str, list]] = {}
+#: Per hidden suite (its folder and the state of its files): the collected test functions, the modules
+#: collection imported, and the examples drawn for the replayable tests.
+_LOADED: dict[tuple, dict[str, object]] = {}
+_MODULES: dict[tuple, dict[str, object]] = {}
+_DRAWN: dict[tuple, dict[str, list]] = {}
 
 
 class _Collector:
@@ -44,26 +47,53 @@ def load_suite(assignment: Assignment, replayed: bool = True) -> dict[str, objec
     loaded so far, so children neither copy nor rescan it.
     """
     folder = Path(assignment.hidden_tests_dir).resolve()
-    if folder not in _LOADED:
+    key = (folder, _state(folder))
+    _switch_modules(key)
+    if key not in _LOADED:
+        before = set(sys.modules)
         collector = _Collector()
         args = [str(folder), "-p", "grader.pytest_plugin", "--collect-only", "-q", "-p", "no:cacheprovider",
                 "--assignment", assignment.name, "--grader-root", str(assignment.root),
                 "-W", "ignore::pytest.PytestAssertRewriteWarning"]
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             pytest.main(args, plugins=[collector])
-        _LOADED[folder] = collector.functions
-    functions = _LOADED[folder]
-    if replayed and folder not in _DRAWN:
+        _LOADED[key] = collector.functions
+        _MODULES[key] = {name: sys.modules[name] for name in set(sys.modules) - before
+                         if _inside(sys.modules[name], folder)}
+    functions = _LOADED[key]
+    if replayed and key not in _DRAWN:
         drawn = {}
         for nodeid, test in functions.items():
             if replay.record(test):
                 drawn[nodeid] = getattr(test, replay.EXAMPLES_ATTR)
-        _DRAWN[folder] = drawn
+        _DRAWN[key] = drawn
     for nodeid, test in functions.items():
-        if replayed and nodeid in _DRAWN[folder]:
-            setattr(test, replay.EXAMPLES_ATTR, _DRAWN[folder][nodeid])
+        if replayed and nodeid in _DRAWN[key]:
+            setattr(test, replay.EXAMPLES_ATTR, _DRAWN[key][nodeid])
         else:
             replay.forget(test)
     gc.collect()
     gc.freeze()
     return functions
+
+
+def _state(folder: Path) -> tuple:
+    """What identifies the suite's files as they are now: (path, size, mtime) of each."""
+    return tuple(sorted((str(p), st.st_size, st.st_mtime_ns) for p in folder.rglob("*.py")
+                        if "__pycache__" not in p.parts for st in [p.stat()]))
+
+
+def _inside(module, folder: Path) -> bool:
+    file = getattr(module, "__file__", None)
+    return bool(file) and Path(file).resolve().is_relative_to(folder)
+
+
+def _switch_modules(key: tuple) -> None:
+    """Leave in sys.modules only the suite modules of `key` (another suite, or an older state of this
+    one, may use the same module names: test_svm, conftest helpers)."""
+    for other, modules in _MODULES.items():
+        if other != key:
+            for name, module in modules.items():
+                if sys.modules.get(name) is module:
+                    del sys.modules[name]
+    sys.modules.update(_MODULES.get(key, {}))
