@@ -7,6 +7,7 @@ grader's fixtures come from `-p grader.pytest_plugin`).
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from prop_gate import ignores_its_input
+from prop_timing import reference_loop_seconds as measure_reference_loop
 
 settings.register_profile(
     "grading",
@@ -52,6 +53,12 @@ def student(student):
 def reference(reference):
     """The plugin's `reference` (same calls), shown as `reference` in Hypothesis's falsifying examples."""
     return Named(reference, "reference")
+
+
+@pytest.fixture(scope="session")
+def reference_loop_seconds(reference, base_seed) -> float:
+    """The reference loop's best wall time at the speed property's size (s): measured once, shared by every test."""
+    return measure_reference_loop(reference.svm_loss_naive, base_seed)
 
 
 @pytest.fixture(scope="session")

@@ -1,26 +1,27 @@
 """The gate before properties that a do-nothing function satisfies vacuously (types, gradient consistency,
-invariances, purity): a constant `return 0.0, np.zeros_like(W)` or an `sgd_step` returning W unchanged
-would pass them, so they earn points only from a function whose output depends on its input."""
+invariances, purity, being loop-free or fast): a constant `return 0.0, np.zeros_like(W)`, an `sgd_step`
+returning W unchanged, or a function exact at W = 0 that returns garbage of W alone elsewhere would pass them,
+so they earn points only from a function whose output depends on every input that matters."""
 
 from __future__ import annotations
 
 import numpy as np
 from prop_checks import loss_and_grad
-from prop_problems import Inputs, Problem, build
+from prop_problems import Inputs, Problem, build, rng_for
 
-#: The fixed ordinary problem the gate probes with (reg = 0, so only the data loss can respond to W).
-PROBE = Problem(N=7, D=5, C=4, reg=0.0, seed=1)
+#: The fixed ordinary problem the gate probes with: a random W and reg > 0, so the loss responds to each input.
+PROBE = Problem(N=7, D=5, C=4, reg=0.5, seed=1)
+#: The other regularization strength the gate compares with.
+OTHER_REG = 2.5
+#: What the properties behind the gate have in common, for its messages.
+VACUOUS = "types, gradient consistency, invariances, purity, being loop-free or fast"
 
 
 def ignores_its_input(student, function: str, base_seed: int) -> str:
-    """Why `function` earns no points for vacuous properties, or "" when its output depends on its input.
+    """Why `function` earns no points for vacuous properties, or "" when its output depends on its inputs.
 
-    Loss functions: (loss, dW) at W = 0 and at a random W (reg = 0) must differ (NaN counts as equal to
-    NaN: a function returning NaN ignores its input too); a correct loss gives
-    C - 1 or log C at W = 0 and something else at the random W. sgd_step: the update with a non-zero
-    gradient and learning_rate = 0.1 must not return W unchanged. A function that raises or returns
-    something malformed here is not judged by the gate: the property itself then reports it, with the
-    smallest failing input.
+    A function that raises or returns something malformed here is not judged by the gate: the property itself
+    then reports it, with the smallest failing input.
     """
     try:
         return _ignores_its_input(student, function, base_seed)
@@ -28,22 +29,73 @@ def ignores_its_input(student, function: str, base_seed: int) -> str:
         return ""
 
 
+def does_no_work(student, function: str, base_seed: int) -> str:
+    """Like ignores_its_input, but a function that raises or returns something malformed on the gate's ordinary
+    problem does no work either: for properties that never call the function themselves (its source has no
+    loops), or call it only to time it."""
+    try:
+        return _ignores_its_input(student, function, base_seed)
+    except Exception as exc:  # noqa: BLE001 - the student's failure is the verdict here
+        return (f"{function} failed on an ordinary problem (N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}, "
+                f"reg = {PROBE.reg}): {type(exc).__name__}: {str(exc)[:300]}. A function that does no work earns no "
+                f"points for properties a function that does nothing also has ({VACUOUS}).")
+
+
 def _ignores_its_input(student, function: str, base_seed: int) -> str:
     """ignores_its_input without the guard: raises whatever the student's function raises."""
     if function == "sgd_step":
-        rng = np.random.default_rng([base_seed, 7])
-        W, dW = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
-        out = student.sgd_step(W, dW, 0.1)
-        if isinstance(out, np.ndarray) and out.shape == W.shape and np.array_equal(out, W, equal_nan=True):
-            return ("sgd_step returned W unchanged for a non-zero gradient and learning_rate = 0.1: an update "
-                    "that does nothing earns no points for properties a no-op also has (no mutation, rate 0).")
+        return _sgd_ignores(student, base_seed)
+    def call(inputs: Inputs):  # copies: a function that changes its arguments in place changes no other probe
+        return getattr(student, function)(*(a.copy() if isinstance(a, np.ndarray) else a for a in inputs.args()))
+
+    base = build(PROBE, base_seed)
+    rng = rng_for(PROBE, base_seed, stream=7)
+    changes = {
+        "W": ("W = 0 instead of a random W", Inputs(np.zeros_like(base.W), base.X, base.y, base.reg)),
+        "X": ("another random X", Inputs(base.W, rng.standard_normal(base.X.shape), base.y, base.reg)),
+        "y": ("every label y[i] moved to the next class", Inputs(base.W, base.X, (base.y + 1) % PROBE.C, base.reg)),
+        "reg": (f"reg = {OTHER_REG} instead of {base.reg}", Inputs(base.W, base.X, base.y, OTHER_REG)),
+    }
+    loss, dW = loss_and_grad(call(base), base.W, function)
+    ignored = []
+    for name, (how, changed) in changes.items():
+        other_loss, other_dW = loss_and_grad(call(changed), changed.W, function)
+        if np.array_equal(loss, other_loss, equal_nan=True) and np.array_equal(dW, other_dW, equal_nan=True):
+            ignored.append((name, how))
+    if not ignored:
         return ""
-    probe = build(PROBE, base_seed)
-    at_zero = Inputs(np.zeros_like(probe.W), probe.X, probe.y, 0.0)
-    loss_0, dW_0 = loss_and_grad(getattr(student, function)(*at_zero.args()), at_zero.W, function)
-    loss_w, dW_w = loss_and_grad(getattr(student, function)(*probe.args()), probe.W, function)
-    if np.array_equal(loss_0, loss_w, equal_nan=True) and np.array_equal(dW_0, dW_w, equal_nan=True):
-        return (f"{function} returned the same loss ({loss_0!r}) and dW for W = 0 and for a random W "
-                f"(N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}, reg = 0): a function that ignores W earns no "
-                "points for properties a constant also has (types, gradient consistency, invariances, purity).")
-    return ""
+    names = _joined([name for name, _ in ignored])
+    return (f"{function} returned the same loss ({loss!r}) and dW when only {names} changed "
+            f"({'; '.join(how for _, how in ignored)}; N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}): "
+            f"a function that ignores {names} earns no points for properties a function that ignores its "
+            f"input also has ({VACUOUS}).")
+
+
+def _sgd_ignores(student, base_seed: int) -> str:
+    """The gate for sgd_step(W, dW, learning_rate): not a no-op, and responding to each argument."""
+    rng = np.random.default_rng([base_seed, 7])
+    W, dW = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
+    out = student.sgd_step(W.copy(), dW.copy(), 0.1)
+    if not isinstance(out, np.ndarray) or out.shape != W.shape:
+        return ""
+    if np.array_equal(out, W, equal_nan=True):
+        return ("sgd_step returned W unchanged for a non-zero gradient and learning_rate = 0.1: an update "
+                "that does nothing earns no points for properties a no-op also has (no mutation, rate 0).")
+    changes = {
+        "W": ("another random W", (rng.standard_normal(W.shape), dW.copy(), 0.1)),
+        "dW": ("another random dW", (W.copy(), rng.standard_normal(W.shape), 0.1)),
+        "learning_rate": ("learning_rate = 0.2 instead of 0.1", (W.copy(), dW.copy(), 0.2)),
+    }
+    ignored = [(name, how) for name, (how, args) in changes.items()
+               if np.array_equal(np.asarray(student.sgd_step(*args)), out, equal_nan=True)]
+    if not ignored:
+        return ""
+    names = _joined([name for name, _ in ignored])
+    return (f"sgd_step returned the same update when only {names} changed "
+            f"({'; '.join(how for _, how in ignored)}): an update that ignores {names} earns no points for "
+            "properties a no-op also has (no mutation, rate 0).")
+
+
+def _joined(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
