@@ -22,6 +22,10 @@ DO_NOTHING = Entry("do_nothing", {
 })
 #: The hidden tests that are not Hypothesis properties (no falsifying example to show).
 NOT_PROPERTIES = {"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_fast"}
+#: Vectorized mutants that loop (or call the loop): they lose the loop-free points and keep every value point.
+LOOPING = {"vectorized_loops", "vectorized_calls_naive"}
+#: Vectorized mutants that raise on ordinary inputs (a broadcast of (N,) against (N, C)): they do no work.
+RAISING = {"vectorized_no_newaxis"}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +87,27 @@ def test_mutant_loses_points_on_its_function_only(outcomes, entry):
             assert score < top, f"{entry.name} ({entry.why}) kept full marks on {function}"
         else:
             assert score == top, f"{entry.name} lost points on {function}: {outcome.failures(function)}"
+
+
+def test_name(test: dict) -> str:
+    return test["nodeid"].split("::")[-1].split("[")[0]
+
+
+@pytest.mark.parametrize("entry", [m for m in MUTANTS if m.loses == ("svm_loss_vectorized",)
+                                   and m.name not in LOOPING | RAISING], ids=lambda e: e.name)
+def test_loop_free_mutants_keep_their_loop_free_points(outcomes, entry):
+    """A property's points are lost only for what it checks: wrong values cost the value properties only."""
+    outcome, _ = graded(outcomes, entry.name)
+    [loop_free] = [t for t in outcome.results["tests"] if test_name(t) == "test_svm_vectorized_has_no_loops"]
+    assert loop_free["status"] == "passed", loop_free["output"]
+
+
+@pytest.mark.parametrize("entry", [m for m in MUTANTS if m.name in LOOPING], ids=lambda e: e.name)
+def test_looping_mutants_lose_the_loop_free_points_only(outcomes, entry):
+    """Correct values computed by a loop: every untimed property passes but the loop check."""
+    outcome, _ = graded(outcomes, entry.name)
+    failed = {test_name(t) for t in outcome.results["tests"] if t["status"] != "passed"}
+    assert failed - {"test_svm_vectorized_is_fast"} == {"test_svm_vectorized_has_no_loops"}
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=lambda e: e.name)

@@ -38,6 +38,7 @@ PARTLY_WRONG = ("softmax.py", "+ reg * np.sum(W * W)", "+ 0.5 * reg * np.sum(W *
 LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64)
 NETWORK_PORT = 47231  # the network case tries 127.0.0.1 on this port
 FILL = re.compile(r"# grader-test: fill ([\w ]+)")
+CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]")  # PEP 263's encoding declaration
 LEFTOVER_FILES = ("/tmp/hostile_zip_escape.py", "/tmp/hostile_zip_escape_abs.py")
 LEFTOVER_ACTED = "leftover_acted.txt"  # what a leftover process writes in the test's folder
 MARKS = ("FORGED-BY-HOSTILE", "REWRITTEN-BY-HOSTILE")
@@ -91,7 +92,11 @@ def student_file(data: bytes, functions: dict[str, str], name: str, root: Path) 
     fills = [name for match in FILL.finditer(data.decode("latin-1")) for name in match.group(1).split()]
     header = (f'__import__("ctypes").CDLL(None).prctl(15, b"{name}", 0, 0, 0); '
               f'HOSTILE_ROOT = {str(root.resolve())!r}\n').encode()
-    return header + data + b"".join(b"\n\n" + functions[name].encode() for name in fills)
+    cookie = b""
+    if CODING.match(data.split(b"\n", 1)[0]):  # a coding line counts only on line 1 or 2 after comments
+        cookie, data = data.split(b"\n", 1)
+        cookie += b"\n"
+    return cookie + header + data + b"".join(b"\n\n" + functions[name].encode() for name in fills)
 
 
 def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, root: Path) -> None:
@@ -334,9 +339,11 @@ def test_hostile_case_gets_no_points_it_did_not_earn(batch, case):
     result = result_of(batch, case)
     scores, comparable = function_scores(result), comparable_scores(result)
     honest = comparable_scores(batch["results"]["correct"])
-    ceilings = expect.get("cap", {})
+    ceilings, lost = expect.get("cap", {}), expect.get("lose", {})
     for function, score in scores.items():
-        if function in expect["zero"]:
+        if function in lost:
+            assert_loses_only(result, batch["results"]["correct"], function, lost[function], case)
+        elif function in expect["zero"]:
             assert score == 0, f"{case}: {function} scored {score}"
         if function in ceilings:
             ceiling = comparable_scores(result_of(batch, ceilings[function]))[function]
@@ -346,6 +353,20 @@ def test_hostile_case_gets_no_points_it_did_not_earn(batch, case):
             assert comparable[function] == honest[function], f"{case}: {function} (its honest code) lost points"
     for check in expect["checks"]:
         CHECKS[check](batch, case, expect, result)
+
+
+def assert_loses_only(result: dict, honest: dict, function: str, patterns: list[str], case: str) -> None:
+    """The tests of `function` named by `patterns` score 0, and its untimed others score what the honest student's do."""
+    def split(res):
+        tests = [t for t in res["tests"] if t["function"] == function]
+        named = [t for t in tests if any(p in t["name"] for p in patterns)]
+        kept = sum(t["score"] for t in tests if t not in named and not TIMED.search(t["name"]))
+        return named, kept
+
+    named, kept = split(result)
+    assert len(named) == len(patterns), f"{case}: {[t['name'] for t in named]} do not match {patterns}"
+    assert all(t["score"] == 0 for t in named), f"{case}: {[(t['name'], t['score']) for t in named]}"
+    assert kept == split(honest)[1], f"{case}: {function} lost points beyond {patterns}"
 
 
 def check_output_capped(batch, case, expect, result):
@@ -412,6 +433,8 @@ def test_every_case_states_a_verdict():
     for case, expect in CASES.items():
         assert expect["about"] and expect["entry"] in ("folder", "zip", "notebook"), case
         assert set(expect["zero"]) <= functions and set(expect["unchecked"]) <= functions, case
-        assert expect["zero"] or expect["unchecked"] or expect.get("cap"), f"{case} states no verdict"
+        assert expect["zero"] or expect["unchecked"] or expect.get("cap") or expect.get("lose"), \
+            f"{case} states no verdict"
+        assert set(expect.get("lose", {})) <= functions, case
         assert set(expect.get("cap", {}).values()) <= set(CASES), case
         assert set(expect["checks"]) <= set(CHECKS), case

@@ -6,7 +6,7 @@ grader's fixtures come from `-p grader.pytest_plugin`).
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
-from prop_gate import ignores_its_input
+from prop_gate import does_no_work, ignores_its_input
 from prop_timing import reference_loop_seconds as measure_reference_loop
 
 settings.register_profile(
@@ -78,3 +78,15 @@ def does_real_work(request, student, base_seed, inert_functions):
         inert_functions[function] = ignores_its_input(student, function, base_seed)
     if inert_functions[function]:
         raise AssertionError(inert_functions[function])
+
+
+@pytest.fixture
+def does_real_work_or_fails(request, student, base_seed, inert_functions):
+    """does_real_work for properties that do not judge the function's values (no loops, speed): there a function
+    that raises on the gate's ordinary problem (an unwritten stub) does no work either."""
+    function = request.node.get_closest_marker("grade").kwargs["function"]
+    key = function + " (strict)"
+    if key not in inert_functions:
+        inert_functions[key] = does_no_work(student, function, base_seed)
+    if inert_functions[key]:
+        raise AssertionError(inert_functions[key])

@@ -161,8 +161,13 @@ class _Module:
         why = []
         if isinstance(node, (ast.Import, ast.ImportFrom)) and name in _bound_names(node):
             why.append(f"line {node.lineno}: {name} is bound by an import, whose code this check does not read")
+        allowed = {id(call.func) for call in ast.walk(node) if self._imports_other_library(call)}
         for inner in ast.walk(node):
-            if isinstance(inner, ast.Name) and inner.id in DYNAMIC_NAMES:
+            if id(inner) in allowed:
+                continue
+            if isinstance(inner, ast.Attribute) and inner.attr == name and isinstance(inner.ctx, ast.Store):
+                why.append(f"line {inner.lineno}: an assignment to .{name} (in {owner}) rebinds it at run time")
+            elif isinstance(inner, ast.Name) and inner.id in DYNAMIC_NAMES:
                 why.append(f"line {inner.lineno}: {inner.id} (in {owner}) can rebind or fetch functions by name")
             elif isinstance(inner, ast.Attribute) and inner.attr in DYNAMIC_ATTRIBUTES:
                 why.append(f"line {inner.lineno}: .{inner.attr} (in {owner}) can rebind or fetch functions by name")
@@ -170,6 +175,18 @@ class _Module:
                 why.append(f"line {inner.lineno}: an import of the submission's own code (in {owner}), "
                            "which this check does not follow")
         return why
+
+    def _imports_other_library(self, node: ast.AST) -> bool:
+        """Whether `node` is `__import__("lib")` or `importlib.import_module("lib")` of a module not in the
+        submission (a library: it cannot rebind this file's names without naming them)."""
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            return False
+        func = node.func
+        if not (isinstance(func, ast.Name) and func.id == "__import__"
+                or isinstance(func, ast.Attribute) and func.attr == "import_module"):
+            return False
+        return node.args[0].value.split(".")[0] not in self.local_modules
 
     def _imports_local(self, node: ast.Import | ast.ImportFrom) -> bool:
         if isinstance(node, ast.ImportFrom):

@@ -1,25 +1,18 @@
 """Hidden checks that svm_loss_vectorized is really vectorized: no Python loops in what its name is bound to (the
 file read as Python decodes it, never imported) and much faster than a loop on fresh inputs every call.
 
-Both earn points only from a function that does real work (its output depends on W, X, y and reg: the gate),
+Both earn points only from a function that does real work (it runs, and its output depends on W, X, y and reg:
+the gate, a fixture, so its message carries no hint),
 never for its values being right: a loop-free vectorization with a wrong factor keeps these points and loses
 the value properties' (one mistake, one lesson).
 """
 
 import pytest
 from prop_checks import fail, loss_and_grad
-from prop_gate import does_no_work
 from prop_source import PLAIN_ENCODINGS, check_loop_free
 from prop_timing import REQUIRED_SPEEDUP, SPEED_C, SPEED_D, SPEED_N, SPEED_REPEATS, speedup
 
 FUNCTION = "svm_loss_vectorized"
-
-
-def require_real_work(student, base_seed) -> None:
-    """Fail (before anything is checked) unless svm_loss_vectorized runs and depends on all its inputs."""
-    why = does_no_work(student, FUNCTION, base_seed)
-    if why:
-        raise AssertionError(why)
 
 
 def local_modules(folder) -> set[str]:
@@ -30,9 +23,9 @@ def local_modules(folder) -> set[str]:
 @pytest.mark.grade(function=FUNCTION, points=3,
                    hint="Replace loops by array operations: scores = X.dot(W), correct-class scores with "
                         "scores[np.arange(N), y], masks for positive margins, and dW from X.T.dot(mask matrix).")
-def test_svm_vectorized_has_no_loops(assignment, submission_dir, student, base_seed):
+@pytest.mark.usefixtures("does_real_work_or_fails")
+def test_svm_vectorized_has_no_loops(assignment, submission_dir):
     """svm_loss_vectorized contains no Python loops or comprehensions (and does real work)"""
-    require_real_work(student, base_seed)
     spec = assignment.function(FUNCTION)
     try:
         verdict = check_loop_free(submission_dir / spec.file, spec.name, local_modules(submission_dir))
@@ -55,9 +48,9 @@ def test_svm_vectorized_has_no_loops(assignment, submission_dir, student, base_s
 @pytest.mark.grade(function=FUNCTION, points=2,
                    hint="A loop over examples and classes is what makes svm_loss_naive slow: compute every margin "
                         "at once with array operations.")
+@pytest.mark.usefixtures("does_real_work_or_fails")
 def test_svm_vectorized_is_fast(student, reference, base_seed, reference_loop_seconds):
     """svm_loss_vectorized is much faster than a loop over examples and classes (N = 2000, D = 128, C = 10)"""
-    require_real_work(student, base_seed)
     measured = speedup(student.svm_loss_vectorized, reference.svm_loss_naive, reference_loop_seconds, base_seed,
                        lambda result, W: loss_and_grad(result, W, FUNCTION))
     if measured.different:
