@@ -72,7 +72,9 @@ def _ignores_its_input(student, function: str, base_seed: int) -> str:
 
 
 def _sgd_ignores(student, base_seed: int) -> str:
-    """The gate for sgd_step(W, dW, learning_rate): not a no-op, and responding to each argument."""
+    """The gate for sgd_step(W, dW, learning_rate): not a no-op, and not a constant. An update that ignores one
+    argument (W - dW forgets the rate, -lr·dW forgets W) is a real mistake its own properties catch: it keeps
+    the points of properties it honestly has (it does not modify its inputs)."""
     rng = np.random.default_rng([base_seed, 7])
     W, dW = rng.standard_normal((5, 3)), rng.standard_normal((5, 3))
     out = student.sgd_step(W.copy(), dW.copy(), 0.1)
@@ -88,11 +90,10 @@ def _sgd_ignores(student, base_seed: int) -> str:
     }
     ignored = [(name, how) for name, (how, args) in changes.items()
                if np.array_equal(np.asarray(student.sgd_step(*args)), out, equal_nan=True)]
-    if not ignored:
+    if len(ignored) < len(changes):  # ignoring one argument (W - dW, -lr·dW) is a real mistake, not a no-op
         return ""
-    names = _joined([name for name, _ in ignored])
-    return (f"sgd_step returned the same update when only {names} changed "
-            f"({'; '.join(how for _, how in ignored)}): an update that ignores {names} earns no points for "
+    return (f"sgd_step returned the same update whatever W, dW and learning_rate "
+            f"({'; '.join(how for _, how in ignored)}): an update that ignores its input earns no points for "
             "properties a no-op also has (no mutation, rate 0).")
 
 
