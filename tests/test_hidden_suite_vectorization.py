@@ -54,8 +54,8 @@ def test_bytes_that_do_not_decode_are_an_error_not_a_pass(tmp_path):
     "def fast(f):\n    return lambda *a: svm_loss_naive(*a)\n\n@fast\n" + CLEAN,
     CLEAN + "svm_loss_vectorized = svm_loss_naive\n",
     CLEAN + "if True:\n    svm_loss_vectorized = svm_loss_naive\n",
-    "def svm_loss_vectorized(W, X, y, reg):\n    global svm_loss_vectorized\n"
-    "    svm_loss_vectorized = svm_loss_naive\n    return 0.0, W\n",
+    ("def svm_loss_vectorized(W, X, y, reg):\n    global svm_loss_vectorized\n"
+     "    svm_loss_vectorized = svm_loss_naive\n    return 0.0, W\n"),
     "svm_loss_vectorized = lambda W, X, y, reg: svm_loss_naive(W, X, y, reg)\n",
 ], ids=["decorator", "decorator_lambda", "alias", "alias_in_if", "global_rebinding", "lambda"])
 def test_what_the_name_is_bound_to_is_what_is_checked(tmp_path, swap):
@@ -101,7 +101,7 @@ def test_timed_inputs_are_fresh_and_copies_of_a_block():
     rng = np.random.default_rng(0)
     first, second = prop_timing.fresh_timed(rng), prop_timing.fresh_timed(rng)
     assert not np.array_equal(first.big[1], second.big[1])
-    W, X, y, reg = first.big
+    _, X, _, reg = first.big
     assert X.shape == (prop_timing.SPEED_N, prop_timing.SPEED_D) and reg == 0.0
     assert len(np.unique(X, axis=0)) == prop_timing.BLOCK_N
 
