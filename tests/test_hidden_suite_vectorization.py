@@ -171,3 +171,10 @@ def test_a_function_that_raises_does_no_work_for_the_strict_gate_only():
 
     assert ignores_its_input(svm_student(raises), "svm_loss_naive", 231) == ""
     assert "NotImplementedError: not yet" in does_no_work(svm_student(raises), "svm_loss_naive", 231)
+
+
+def test_forgetting_reg_everywhere_is_a_mistake_not_a_vacuous_function():
+    def forgets_reg(W, X, y, reg):
+        return linear_svm.svm_loss_naive(W, X, y, 0.0)
+
+    assert ignores_its_input(svm_student(forgets_reg), "svm_loss_naive", 231) == ""

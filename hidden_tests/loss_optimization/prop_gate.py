@@ -1,7 +1,10 @@
 """The gate before properties that a do-nothing function satisfies vacuously (types, gradient consistency,
 invariances, purity, being loop-free or fast): a constant `return 0.0, np.zeros_like(W)`, an `sgd_step`
 returning W unchanged, or a function exact at W = 0 that returns garbage of W alone elsewhere would pass them,
-so they earn points only from a function whose output depends on every input that matters."""
+so they earn points only from a function whose output depends on the data: W, X and y. A function that
+ignores only reg (regularization forgotten in the loss and in dW) is not vacuous: that single mistake costs the
+regularization properties, not every property behind the gate; the gate's message still names reg when a
+vacuous function ignores it too."""
 
 from __future__ import annotations
 
@@ -62,8 +65,8 @@ def _ignores_its_input(student, function: str, base_seed: int) -> str:
         other_loss, other_dW = loss_and_grad(call(changed), changed.W, function)
         if np.array_equal(loss, other_loss, equal_nan=True) and np.array_equal(dW, other_dW, equal_nan=True):
             ignored.append((name, how))
-    if not ignored:
-        return ""
+    if all(name == "reg" for name, _ in ignored):  # forgetting reg everywhere is one mistake, named by its own
+        return ""                                  # properties: it keeps the points of what it does honestly
     names = _joined([name for name, _ in ignored])
     return (f"{function} returned the same loss ({loss!r}) and dW when only {names} changed "
             f"({'; '.join(how for _, how in ignored)}; N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}): "
