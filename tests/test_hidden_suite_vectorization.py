@@ -174,7 +174,11 @@ def test_a_function_that_raises_does_no_work_for_the_strict_gate_only():
 
 
 def test_forgetting_reg_everywhere_is_a_mistake_not_a_vacuous_function():
+    import linear_svm
+
     def forgets_reg(W, X, y, reg):
         return linear_svm.svm_loss_naive(W, X, y, 0.0)
 
     assert ignores_its_input(svm_student(forgets_reg), "svm_loss_naive", 231) == ""
+    # the strict gate calls it for real: a function that raised would be held there
+    assert does_no_work(svm_student(forgets_reg), "svm_loss_naive", 231) == ""
