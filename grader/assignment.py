@@ -47,6 +47,8 @@ class Assignment:
     limits: Limits
     root: Path = field(default=DEFAULT_ROOT)
     late: LatePolicy | None = None
+    #: [feedback] max_points_per_cause: the most one diagnosed mistake can cost (hidden-test points), or None.
+    max_points_per_cause: float | None = None
 
     @property
     def kit_dir(self) -> Path:
@@ -79,6 +81,16 @@ class Assignment:
         raise KeyError(f"assignment {self.name!r} has no function {name!r}")
 
 
+def _cause_cap(table: dict) -> float | None:
+    """The manifest's [feedback] max_points_per_cause (a number >= 0), or None when absent."""
+    cap = table.get("max_points_per_cause")
+    if cap is None:
+        return None
+    if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 0:
+        raise ValueError(f"[feedback] max_points_per_cause must be a number >= 0, got {cap!r}")
+    return float(cap)
+
+
 def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_ROOT) -> Assignment:
     """Read assignments/<name>/assignment.toml under root; raise ManifestError naming the problem."""
     root = Path(root)
@@ -104,6 +116,7 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             limits=limits,
             root=root,
             late=late,
+            max_points_per_cause=_cause_cap(data.get("feedback", {})),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

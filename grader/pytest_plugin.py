@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import diagnosis
 from grader.assignment import Assignment, Limits, load_assignment
 from grader.binding import bind_in_process
 from grader.grading.replay import run_replayed
@@ -223,6 +224,9 @@ class ResultsRecorder:
         self.results: dict[str, TestResult] = {}
         self.started = time.monotonic()
 
+    def pytest_runtest_setup(self, item):
+        diagnosis.forget_inputs()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
@@ -234,13 +238,19 @@ class ResultsRecorder:
         if report.when == "call" or (failed and item.nodeid not in self.results):
             points = float(marker.kwargs["points"])
             doc = (getattr(item.obj, "__doc__", None) or item.name).strip().splitlines()[0]
-            message, example = ("", "")
+            function = marker.kwargs["function"]
+            message, example, cause_id, cause, snippet = "", "", "", "", ""
             if failed and call.excinfo is not None:
                 message, example = failure_message(call.excinfo)
+                cause_id, cause, message = diagnosis.root_cause(message)
+                if isinstance(call.excinfo.value, StudentError) and call.excinfo.value.kind == "missing":
+                    cause = message.strip().splitlines()[0] if message.strip() else ""
+                    cause_id = "unavailable:" + diagnosis.cause_words(cause)
+                snippet = diagnosis.reproduction(function) if report.when == "call" else ""
             self.results[item.nodeid] = TestResult(
                 name=doc,
                 nodeid=item.nodeid,
-                function=marker.kwargs["function"],
+                function=function,
                 score=0.0 if failed else points,
                 max_score=points,
                 status="failed" if failed else "passed",
@@ -249,6 +259,9 @@ class ResultsRecorder:
                 # (a fixture such as a gate) is not that mistake.
                 hint=marker.kwargs.get("hint", "") if failed and report.when == "call" else "",
                 falsifying_example=example,
+                root_cause=cause,
+                cause_id=cause_id,
+                reproduction=snippet,
                 duration_s=report.duration,
             )
 

@@ -21,7 +21,9 @@ class TestResult:
     name: what the student reads (the property in words); nodeid: pytest id;
     function: the graded function it belongs to; score/max_score in points;
     status: "passed" or "failed"; output: the teaching message (property, smallest
-    failing input, expected vs got, hint); empty when passed.
+    failing input, expected vs got, hint); empty when passed. root_cause: the diagnosed mistake in
+    words ("" when none), cause_id: what groups tests broken by the same mistake (see
+    grader.diagnosis); reproduction: a Python snippet that calls the function on the failing input.
     """
 
     __test__ = False  # a result, not a pytest test class
@@ -35,6 +37,9 @@ class TestResult:
     output: str = ""
     hint: str = ""
     falsifying_example: str = ""
+    root_cause: str = ""
+    cause_id: str = ""
+    reproduction: str = ""
     visibility: str = "visible"
     duration_s: float = 0.0
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from grader import __version__
 from grader.assignment import Assignment, Limits
 from grader.grading.child import Child, pytest_args, start_child
-from grader.grading.scoring import parse_tests, score_functions
+from grader.grading.scoring import cap_causes, parse_tests, score_functions
 from grader.results import SubmissionResult
 from grader.submissions import Entry, Prepared
 
@@ -77,7 +77,7 @@ def collect(job: Job, assignment: Assignment, logs_dir: Path | None) -> Submissi
         problems.append(f"grading crashed ({_describe_exit(code)}){where}; tests that did not run score 0")
     if data and isinstance(data.get("error"), str) and data["error"]:
         problems.append(data["error"])
-    tests = parse_tests(data.get("tests")) if data else []
+    tests = cap_causes(parse_tests(data.get("tests")) if data else [], assignment.max_points_per_cause)
     functions = score_functions(assignment, tests, complete)
     stdout = data["stdout"] if data and isinstance(data.get("stdout"), str) else ""
     return SubmissionResult(

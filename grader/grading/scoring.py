@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from grader import __version__
+from grader.diagnosis import unavailable
 from grader.assignment import Assignment
 from grader.results import FunctionScore, SubmissionResult, TestResult
 
@@ -29,6 +30,28 @@ def score_functions(assignment: Assignment, tests: list[TestResult], complete: b
             score = min(earned, spec.points)
         scores[spec.name] = FunctionScore(score=round(score, 6), max_score=spec.points)
     return scores
+
+
+def cap_causes(tests: list[TestResult], cap: float | None) -> list[TestResult]:
+    """Tests with what each diagnosed root cause costs limited to `cap` points (None: unchanged).
+
+    The points a cause lost beyond the cap are given back to its tests in proportion to what each
+    lost. Only diagnosed mistakes (a cause id) are capped; a function that could not be called and
+    undiagnosed failures keep their cost.
+    """
+    if cap is None:
+        return tests
+    groups: dict[str, list[TestResult]] = {}
+    for test in tests:
+        if not test.passed and test.cause_id and not unavailable(test):
+            groups.setdefault(test.cause_id, []).append(test)
+    for group in groups.values():
+        lost = sum(t.max_score - t.score for t in group)
+        if lost > cap:
+            keep = cap / lost
+            for test in group:
+                test.score = test.max_score - (test.max_score - test.score) * keep
+    return tests
 
 
 def parse_tests(data) -> list[TestResult]:

@@ -1,8 +1,10 @@
 """`feedback/<student>.md`: the Markdown a student reads about one graded submission.
 
-Order: a submission-level error in plain words, the total and per-function scores, each failed
-property (points lost, message with expected vs got, smallest failing input, hint), the worker's
-captured output, then the sandbox level and seed. Everything from the submission or a failed test
+Order: a submission-level error in plain words, the total and per-function scores, functions that
+could not be called (one line each), one section per root cause (the diagnosed mistake, the
+properties it broke and the points it cost, the first one's message with expected vs got, a snippet
+reproducing it, hint), the worker's captured output, then the sandbox level and seed. The length
+is bounded: a few sections in full, then one line per further cause. Everything from the submission or a failed test
 is sanitized (no trusted frames) and shown in fences longer than any backtick run it contains.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from grader.diagnosis import cause_of, unavailable
 from grader.reports.sanitize import clean_text, safe_text
 from grader.results import SubmissionResult, TestResult
 
@@ -40,18 +43,86 @@ def points(x: float) -> str:
     return f"{value:g}" if value != 0 else "0"
 
 
-def _failed_property(test: TestResult) -> list[str]:
-    lost = test.max_score - test.score
-    lines = [f"### {inline(test.name)} ({inline(test.function)}, -{points(lost)} points)", ""]
-    message = safe_text(test.output, MESSAGE_LIMIT).strip()
+#: At most this many failure sections are written out in full; further ones get one line each, and
+#: at most LINE_ITEMS of those (the rest counted), so a page stays readable whatever failed.
+DETAILED_SECTIONS = 8
+LINE_ITEMS = 30
+
+
+def group_failures(tests: list[TestResult]) -> list[list[TestResult]]:
+    """Failed tests grouped by root cause (grader.diagnosis.cause_of), groups in order of points lost
+    (most first), tests within a group in suite order."""
+    groups: dict[str, list[TestResult]] = {}
+    for test in tests:
+        if not test.passed:
+            groups.setdefault(cause_of(test), []).append(test)
+    return sorted(groups.values(), key=lambda g: -sum(t.max_score - t.score for t in g))
+
+
+def _lost(group: list[TestResult]) -> float:
+    return sum(t.max_score - t.score for t in group)
+
+
+def _heading(group: list[TestResult]) -> str:
+    first = group[0]
+    if first.root_cause:
+        return f"Likely mistake: {inline(first.root_cause)}"
+    return f"{inline(first.name)} ({inline(first.function)})"
+
+
+def _cause_section(group: list[TestResult]) -> list[str]:
+    """One root cause: what it cost, the properties it broke, then the first one's details."""
+    first = group[0]
+    lines = [f"### {_heading(group)} (-{points(_lost(group))} points)", ""]
+    if first.root_cause or len(group) > 1:
+        lines += [f"It broke {len(group)} propert{'y' if len(group) == 1 else 'ies'}:", ""]
+        lines += [f"- {inline(t.name)} ({inline(t.function)}, -{points(t.max_score - t.score)} points)"
+                  for t in group]
+        lines.append("")
+    message = safe_text(first.output, MESSAGE_LIMIT).strip()
     if message:
-        lines += ["What went wrong:", "", fenced(message), ""]
-    example = safe_text(test.falsifying_example, MESSAGE_LIMIT).strip()
-    if example:
+        lines += ["What went wrong" + (" (the first of them):" if len(group) > 1 else ":"), "", fenced(message), ""]
+    snippet = safe_text(first.reproduction, MESSAGE_LIMIT).strip()
+    example = safe_text(first.falsifying_example, MESSAGE_LIMIT).strip()
+    if snippet:
+        lines += ["Paste this into the kit or the notebook to see it fail:", "", fenced(snippet, "python"), ""]
+    elif example:
         lines += ["Smallest failing input found:", "", fenced(example, "python"), ""]
-    hint = safe_text(test.hint, MESSAGE_LIMIT).strip()
+    hint = safe_text(first.hint, MESSAGE_LIMIT).strip()
     if hint:
         lines += [f"Hint: {' '.join(hint.split())}", ""]  # the hidden test's author wrote it: Markdown kept
+    return lines
+
+
+def _one_line(group: list[TestResult]) -> str:
+    first = group[0]
+    what = first.root_cause or first.name
+    count = f", {len(group)} properties" if len(group) > 1 else ""
+    return f"- {inline(what)} ({inline(first.function)}, -{points(_lost(group))} points{count})"
+
+
+def failures_markdown(tests: list[TestResult]) -> list[str]:
+    """The failure part of the page: unavailable functions one line each, then one section per root
+    cause (the costliest DETAILED_SECTIONS in full, the next LINE_ITEMS one line each, the rest counted)."""
+    groups = group_failures(tests)
+    missing = [g for g in groups if unavailable(g[0])]
+    others = [g for g in groups if not unavailable(g[0])]
+    lines: list[str] = []
+    if missing:
+        lines += ["## Functions that could not be called", ""]
+        lines += [f"- {inline(g[0].function)} (-{points(_lost(g))} points): {inline(g[0].root_cause)}"
+                  for g in missing]
+        lines.append("")
+    if others:
+        lines += ["## Properties that failed", ""]
+        for group in others[:DETAILED_SECTIONS]:
+            lines += _cause_section(group)
+        rest = others[DETAILED_SECTIONS:]
+        if rest:
+            lines += ["Also failed:", ""] + [_one_line(g) for g in rest[:LINE_ITEMS]]
+            if len(rest) > LINE_ITEMS:
+                lines.append(f"- and {len(rest) - LINE_ITEMS} more")
+            lines.append("")
     return lines
 
 
@@ -77,10 +148,7 @@ def feedback_markdown(result: SubmissionResult) -> str:
     passed = len(result.tests) - len(failed)
     if result.tests:
         lines += [f"{passed} of {len(result.tests)} properties hold.", ""]
-    if failed:
-        lines += ["## Properties that failed", ""]
-        for test in failed:
-            lines += _failed_property(test)
+    lines += failures_markdown(result.tests)
     output = safe_text(result.stdout, OUTPUT_LIMIT).strip()
     if output:
         lines += ["## Output your code printed", "", fenced(output), ""]

@@ -10,6 +10,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.diagnosis import Mistake, likely_mistake, show_inputs
+
+
+#: Mistakes that loss and gradient checks of every loss function diagnose (one id per slip, so the
+#: feedback shows a 0.5·reg convention once however many properties it broke).
+REG_HALF = Mistake("reg-half", "the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)")
+REG_HALF_GRAD = Mistake("reg-half", "the regularization gradient is reg·W, the gradient of 0.5·reg·ΣW² "
+                                    "(this course uses reg·ΣW², whose gradient is 2·reg·W)")
+REG_MISSING = Mistake("reg-missing", "the regularization term reg·ΣW² is missing from the loss")
+REG_MISSING_GRAD = Mistake("reg-missing", "the regularization gradient 2·reg·W is missing from dW")
+NOT_MEAN = Mistake("not-mean", "the loss is a sum over the N examples, not a mean (divide by N)")
+NOT_MEAN_GRAD = Mistake("not-mean", "dW is not divided by the number of examples N")
+
 
 @dataclass(frozen=True)
 class Tolerance:
@@ -42,7 +55,9 @@ def tolerance(W, X, reg, dtype) -> Tolerance:
 
 
 def describe(W, X, y, reg) -> str:
-    """One line naming the input's shapes and dtypes, for messages."""
+    """One line naming the input's shapes and dtypes, for messages; the arrays themselves become the
+    reproduction snippet of the feedback if this check fails (grader.diagnosis.show_inputs)."""
+    show_inputs({"W": W, "X": X, "y": y, "reg": reg}, call="loss, dW = {function}(W, X, y, reg)")
     return (
         f"input: W {W.shape} {W.dtype}, X {X.shape} {X.dtype}, y {y.shape} {y.dtype}, reg = {reg!r} "
         f"(N = {X.shape[0]}, D = {W.shape[0]}, C = {W.shape[1]})"
@@ -74,18 +89,6 @@ def loss_and_grad(out, W, fn: str) -> tuple[float, np.ndarray]:
              f"got: {type(dW).__name__} with shape {np.shape(dW)}",
              "hint: start from dW = np.zeros_like(W) (or build it with X.T.dot(...)), shape (D, C).")
     return float(loss), dW.astype(np.float64)
-
-
-def likely_mistake(got, candidates: dict[str, object], tol: float) -> str:
-    """The explanations whose predicted value matches `got` within tol ('' when none does)."""
-    matches = []
-    for explanation, value in candidates.items():
-        value = np.asarray(value, dtype=np.float64)
-        if np.shape(got) == value.shape and np.all(np.isfinite(value)) and np.allclose(got, value, rtol=0, atol=tol):
-            matches.append(explanation)
-    if not matches:
-        return ""
-    return "likely mistake: " + "; or ".join(matches)
 
 
 def assert_loss_close(prop: str, got: float, expected: float, tol: float, context: str, mistakes=None) -> None:
@@ -134,13 +137,11 @@ def assert_regularization_split(W, X, y, reg, with_reg, without_reg) -> None:
     context = describe(W, X, y, reg)
     assert_loss_close(f"Raising reg from 0 to {reg} must add exactly reg·ΣW² to the loss.",
                       loss_r - loss_0, r, 2 * tol.loss, context,
-                      {"the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)": 0.5 * r,
-                       "the regularization term is missing from the loss": 0.0,
+                      {REG_HALF: 0.5 * r, REG_MISSING: 0.0,
                        "the regularization uses ΣW instead of ΣW²": reg * float(np.sum(W))})
     assert_grad_close(f"Raising reg from 0 to {reg} must add exactly 2·reg·W to dW.",
                       dW_r - dW_0, [2 * reg * W], 2 * tol.grad, context,
-                      {"the regularization gradient is reg·W (0.5·reg convention)": reg * W,
-                       "the regularization gradient is missing": 0 * W})
+                      {REG_HALF_GRAD: reg * W, REG_MISSING_GRAD: 0 * W})
 
 
 def call_and_check_mutation(student, name: str, *args):

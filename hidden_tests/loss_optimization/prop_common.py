@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from prop_checks import (
+    NOT_MEAN,
     assert_grad_close,
     assert_loss_close,
     call_and_check_mutation,
@@ -63,6 +64,6 @@ def check_mean_over_examples(student, fn: str, inputs: Inputs, order: np.ndarray
         other_loss, other_dW = run_loss(student, fn, Inputs(W, Xs, ys, reg))
         assert_loss_close(f"The loss is a mean over examples: the batch {label} must give the same loss.",
                           other_loss, loss, 2 * tol.loss, context,
-                          {"the loss is a sum, not a mean over the N examples": copies * loss})
+                          {NOT_MEAN: copies * loss})
         assert_grad_close(f"dW is a mean over examples: the batch {label} must give the same dW.",
                           other_dW, [dW], 2 * tol.grad, context)

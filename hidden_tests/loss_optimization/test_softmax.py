@@ -7,6 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from prop_checks import (
+    NOT_MEAN,
+    NOT_MEAN_GRAD,
+    REG_HALF,
+    REG_HALF_GRAD,
+    REG_MISSING,
+    REG_MISSING_GRAD,
     assert_grad_close,
     assert_loss_close,
     assert_regularization_split,
@@ -41,10 +47,10 @@ def loss_mistakes(inputs: Inputs) -> dict[str, float]:
     r = reg * float(np.sum(W * W))
     return {
         "the log is log10; the cross-entropy uses the natural log np.log": data / np.log(10) + r,
-        "the data loss is not divided by the number of examples N": n * data + r,
+        NOT_MEAN: n * data + r,
         "the data loss is divided by X.shape[1] (D) instead of X.shape[0] (N)": n * data / d + r,
-        "the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)": data + 0.5 * r,
-        "the regularization term reg·ΣW² is missing from the loss": data,
+        REG_HALF: data + 0.5 * r,
+        REG_MISSING: data,
     }
 
 
@@ -55,10 +61,10 @@ def grad_mistakes(inputs: Inputs) -> dict[str, np.ndarray]:
     g = oracle.softmax_gradient(W, X, y, 0.0)
     probs_only = g + X.T @ oracle.one_hot(y, c) / n
     return {
-        "dW is not divided by the number of examples N": n * g + 2 * reg * W,
+        NOT_MEAN_GRAD: n * g + 2 * reg * W,
         "the one-hot labels are not subtracted from the probabilities (dscores = probs - Y)": probs_only + 2 * reg * W,
-        "the regularization gradient is reg·W; the gradient of reg·ΣW² is 2·reg·W": g + reg * W,
-        "the regularization gradient 2·reg·W is missing": g,
+        REG_HALF_GRAD: g + reg * W,
+        REG_MISSING_GRAD: g,
     }
 
 
@@ -86,13 +92,13 @@ def test_softmax_at_zero_weights(student, base_seed, problem):
         "At W = 0 every class has probability exactly 1/C, so the loss is exactly log C.",
         loss, float(np.log(c)), 8 * eps * (n + c) * np.log(c), context,
         {"the log is log10; use the natural log np.log": float(np.log10(c)),
-         "the loss is not divided by N": float(n * np.log(c))},
+         NOT_MEAN: float(n * np.log(c))},
     )
     expected = X.T @ (1.0 / c - oracle.one_hot(y, c)) / n
     assert_grad_close(
         "At W = 0, dW = Xᵀ(P - Y)/N with every probability P = 1/C.",
         dW, [expected], tolerance(W, X, reg, np.float64).grad, context,
-        {"dW is not divided by N": n * expected,
+        {NOT_MEAN_GRAD: n * expected,
          "the one-hot labels are not subtracted from the probabilities": X.T @ np.full((n, c), 1.0 / c) / n},
     )
 
@@ -160,9 +166,9 @@ def test_softmax_float32_inputs(student, reference, base_seed, problem):
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float32)
     context = describe(*inputs.args())
     assert_loss_close("With float32 W and X the loss must match the exact value to float32 precision.",
-                      loss, expected_loss, tol.loss, context)
+                      loss, expected_loss, tol.loss, context, loss_mistakes(inputs))
     assert_grad_close("With float32 W and X, dW must match the exact gradient to float32 precision.",
-                      dW, [expected_dW], tol.grad, context)
+                      dW, [expected_dW], tol.grad, context, grad_mistakes(inputs))
 
 
 @pytest.mark.usefixtures("does_real_work")

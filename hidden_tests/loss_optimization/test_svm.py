@@ -9,6 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from prop_checks import (
+    NOT_MEAN,
+    NOT_MEAN_GRAD,
+    REG_HALF,
+    REG_HALF_GRAD,
+    REG_MISSING,
+    REG_MISSING_GRAD,
     assert_grad_close,
     assert_loss_close,
     assert_regularization_split,
@@ -42,11 +48,11 @@ def loss_mistakes(inputs: Inputs) -> dict[str, float]:
     r = reg * float(np.sum(W * W))
     return {
         "the correct class is counted in the sum (it always adds a margin of 1): skip j == y[i]": data + 1 + r,
-        "the data loss is not divided by the number of examples N": n * data + r,
+        NOT_MEAN: n * data + r,
         "the sum is averaged over all N·C margins instead of over the N examples": data / c + r,
         "the data loss is divided by X.shape[1] (D) instead of X.shape[0] (N)": n * data / d + r,
-        "the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)": data + 0.5 * r,
-        "the regularization term reg·ΣW² is missing from the loss": data,
+        REG_HALF: data + 0.5 * r,
+        REG_MISSING: data,
     }
 
 
@@ -60,9 +66,9 @@ def grad_mistakes(inputs: Inputs) -> dict[str, np.ndarray]:
     minus_one = active.copy()
     minus_one[np.arange(n), y] = -(active.sum(axis=1) > 0).astype(np.float64)
     return {
-        "dW is not divided by the number of examples N": n * g + 2 * reg * W,
-        "the regularization gradient is reg·W; the gradient of reg·ΣW² is 2·reg·W": g + reg * W,
-        "the regularization gradient 2·reg·W is missing": g,
+        NOT_MEAN_GRAD: n * g + 2 * reg * W,
+        REG_HALF_GRAD: g + reg * W,
+        REG_MISSING_GRAD: g,
         "the correct-class column dW[:, y[i]] is never updated (subtract X[i] once per positive margin)": only_j
         + 2 * reg * W,
         "the correct class gets -1 instead of minus the number of positive margins": X.T @ minus_one / n
@@ -102,14 +108,14 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
         loss, float(c - 1), 4 * np.finfo(np.float64).eps * n * c * c, context,
         {"the margin has no +1 (delta = 0)": 0.0,
          "the correct class is counted in the sum: skip j == y[i]": float(c),
-         "the loss is not divided by N": float(n * (c - 1)),
+         NOT_MEAN: float(n * (c - 1)),
          "the sum is averaged over all N·C margins instead of over the N examples": (c - 1) / c},
     )
     expected = X.T @ (1.0 - c * oracle.one_hot(y, c)) / n
     assert_grad_close(
         "At W = 0 every wrong class is active: dW[:, j] = mean of X[i] over examples, minus C·X[i] for j = y[i].",
         dW, [expected], tolerance(W, X, reg, np.float64).grad, context,
-        {"dW is not divided by N": n * expected,
+        {NOT_MEAN_GRAD: n * expected,
          "the correct-class column is never updated": X.T @ (1.0 - oracle.one_hot(y, c)) / n,
          "the correct class gets -1 instead of -(number of positive margins)":
              X.T @ (1.0 - 2 * oracle.one_hot(y, c)) / n},
@@ -175,9 +181,9 @@ def test_svm_float32_inputs(student, reference, base_seed, fn, problem):
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float32)
     context = describe(*inputs.args())
     assert_loss_close("With float32 W and X the loss must match the exact value to float32 precision.",
-                      loss, expected_loss, tol.loss, context)
+                      loss, expected_loss, tol.loss, context, loss_mistakes(inputs))
     assert_grad_close("With float32 W and X, dW must match the exact gradient to float32 precision.",
-                      dW, expected_gradients(expected_dW, exact, np.float32), tol.grad, context)
+                      dW, expected_gradients(expected_dW, exact, np.float32), tol.grad, context, grad_mistakes(inputs))
 
 
 @svm(naive=2, vectorized=1, hint="At a margin of exactly 0 either choice (> 0 or >= 0) is fine, but each "
