@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # nested `make test` of the student kit that tests/test_kit.py runs.
 unexport PYTEST_ARGS
 
-.PHONY: install grade test bench lint release clean
+.PHONY: install grade test bench lint release clean catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Then the same class's feedback in Korean (reports/ko/feedback): the results are copied over, so the
+# second run resumes every student (same code, same suite) and only writes the feedback again.
 grade: $(STAMP)
 	$(BIN)/grader grade examples/submissions -o reports
+	mkdir -p reports/ko && cp -r reports/results reports/ko/
+	$(BIN)/grader grade examples/submissions -o reports/ko --lang ko --quiet
+
+# Compile the gettext catalogues (.po -> .mo, committed; tests/test_i18n.py checks they agree).
+catalogues: $(STAMP)
+	$(BIN)/pybabel compile -d grader/locale -D grader
+	for d in hidden_tests/*/locale; do $(BIN)/pybabel compile -d $$d -D suite; done
 
 test: $(STAMP)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.i18n import LANGUAGES
 from grader.late_policy import LatePolicy
 
 #: The repository root (parent of the grader package): default home of assignments/, reference/, hidden_tests/.
@@ -49,6 +50,8 @@ class Assignment:
     late: LatePolicy | None = None
     #: [feedback] max_points_per_cause: the most one diagnosed mistake can cost (hidden-test points), or None.
     max_points_per_cause: float | None = None
+    #: [feedback] lang: the language of the feedback students read unless `--lang` says otherwise.
+    lang: str = "en"
 
     @property
     def kit_dir(self) -> Path:
@@ -91,6 +94,14 @@ def _cause_cap(table: dict) -> float | None:
     return float(cap)
 
 
+def _language(table: dict) -> str:
+    """The manifest's [feedback] lang, one of grader.i18n.LANGUAGES ("en" when absent)."""
+    lang = table.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise ValueError(f"[feedback] lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return lang
+
+
 def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_ROOT) -> Assignment:
     """Read assignments/<name>/assignment.toml under root; raise ManifestError naming the problem."""
     root = Path(root)
@@ -117,6 +128,7 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             root=root,
             late=late,
             max_points_per_cause=_cause_cap(data.get("feedback", {})),
+            lang=_language(data.get("feedback", {})),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

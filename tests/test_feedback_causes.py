@@ -11,7 +11,6 @@ import shutil
 import numpy as np
 import pytest
 from corpus import run_suite
-from test_reports_fixtures import make_result
 
 from grader import diagnosis
 from grader.assignment import ManifestError, load_assignment

@@ -13,6 +13,7 @@ import click
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
 from grader.reports.class_stats import status as grading_status
+from grader.i18n import LANGUAGES
 from grader.reports.numbers import number
 from grader.reports.tables import score_table
 from grader.sharding import ShardError, parse_shard
@@ -43,9 +44,11 @@ SANDBOX_CHOICES = ("auto", "1", "2", "3", "4")
 @click.option("--plain", is_flag=True,
               help="Run Hypothesis's search for every submission instead of replaying the examples drawn once "
                    "per batch (same results, slower: for checking the fast path).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the students' feedback (default: the manifest's [feedback] lang, else en).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
-def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force, shard, sandbox, plain, quiet,
+def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force, shard, sandbox, plain, lang, quiet,
           as_json):
     """Grade every submission in SUBMISSIONS into OUT.
 
@@ -78,7 +81,7 @@ def grade(submissions, out, jobs, assignment, root, timeout, memory, only, force
         if not found.entries:
             click.echo(f"no submissions in {submissions} (expected folders, .ipynb or .zip files)", err=True)
     show = _Progress(enabled=talk)
-    options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox, replay=not plain)
+    options = GradeOptions(timeout_s=timeout, memory_mb=memory, sandbox=sandbox, replay=not plain, lang=lang)
     try:
         results = grade_batch(found.entries, spec, Path(out), jobs=jobs, force=force, only=only, shard=shard,
                               progress_callback=show.update, options=options)

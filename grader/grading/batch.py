@@ -12,12 +12,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader import i18n
 from grader.assignment import Assignment, ManifestError
 from grader.grading.child import INTERRUPTS, preload
 from grader.grading.jobs import Job, collect, launch, next_deadline, police, wait
 from grader.grading.options import GradeOptions, batch_fingerprint, effective_limits
 from grader.grading.scoring import failed_result
 from grader.grading.suite import load_suite
+from grader.i18n import Messages
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import SubmissionResult
 from grader.sharding import select_shard
@@ -122,6 +124,11 @@ def stored_result(out: Path, student: str) -> SubmissionResult | None:
         return None
 
 
+def feedback_messages(assignment: Assignment, lang: str | None) -> Messages:
+    """The catalogues of the feedback's language: `lang`, else the manifest's [feedback] lang."""
+    return i18n.messages(lang or assignment.lang, assignment.hidden_tests_dir / "locale")
+
+
 def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: int = 1, force: bool = False,
                 only=(), shard: str | None = None, progress_callback=None,
                 options: GradeOptions = GradeOptions()) -> list[SubmissionResult]:
@@ -143,6 +150,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     out.mkdir(parents=True, exist_ok=True)
     fingerprint = batch_fingerprint(assignment, options)
     limits = effective_limits(assignment, options)
+    messages = feedback_messages(assignment, options.lang)
     results: dict[str, SubmissionResult] = {}
     progress = BatchProgress(done=0, total=len(selected), failures=0)
     notify = progress_callback or (lambda _progress: None)
@@ -150,8 +158,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
 
     def finished(result: SubmissionResult, resumed: bool) -> None:
         results[result.student] = result
-        if not resumed:
-            write_student_reports(result, out)
+        write_student_reports(result, out, messages, feedback_only=resumed)
         progress.done += 1
         progress.failures += bool(result.error)
         progress.result, progress.resumed = result, resumed

@@ -20,13 +20,16 @@ class GradeOptions:
     timeout_s: wall seconds for one submission; memory_mb: the worker's address space;
     sandbox: 'auto' or a confinement level '1'..'4'; replay: replay each property's examples drawn
     once per batch (grader.grading.replay) instead of running Hypothesis's search for every
-    submission (same results either way, so not part of the fingerprint).
+    submission (same results either way, so not part of the fingerprint); lang: the feedback's
+    language ('en', 'ko'), None for the manifest's default (it never changes a grade: not in the
+    fingerprint either).
     """
 
     timeout_s: float | None = None
     memory_mb: int | None = None
     sandbox: str = "auto"
     replay: bool = True
+    lang: str | None = None
 
 
 def effective_limits(assignment: Assignment, options: GradeOptions) -> Limits:

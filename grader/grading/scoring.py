@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from grader import __version__
-from grader.diagnosis import unavailable
 from grader.assignment import Assignment
+from grader.diagnosis import unavailable
 from grader.results import FunctionScore, SubmissionResult, TestResult
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from grader.assignment import Assignment
+from grader.i18n import ENGLISH, Messages
 from grader.reports.atomic import write_atomic
 from grader.reports.csv import grades_csv
 from grader.reports.feedback import feedback_markdown
@@ -31,12 +32,15 @@ def report_stem(student: str) -> str:
     return student
 
 
-def write_student_reports(result: SubmissionResult, out_dir: Path) -> None:
-    """Write `out_dir/results/<student>.json` and `out_dir/feedback/<student>.md` for one submission."""
+def write_student_reports(result: SubmissionResult, out_dir: Path, messages: Messages = ENGLISH,
+                          feedback_only: bool = False) -> None:
+    """Write `out_dir/results/<student>.json` and `out_dir/feedback/<student>.md` (in messages'
+    language) for one submission; feedback_only: the results file is already there (a resumed result)."""
     out_dir = Path(out_dir)
     stem = report_stem(result.student)
-    write_atomic(out_dir / "results" / f"{stem}.json", results_json(result))
-    write_atomic(out_dir / "feedback" / f"{stem}.md", feedback_markdown(result))
+    if not feedback_only:
+        write_atomic(out_dir / "results" / f"{stem}.json", results_json(result))
+    write_atomic(out_dir / "feedback" / f"{stem}.md", feedback_markdown(result, messages))
 
 
 def write_class_reports(results: list[SubmissionResult], assignment: Assignment, out_dir: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from grader.diagnosis import cause_of, unavailable
+from grader.i18n import ENGLISH, Messages
 from grader.reports.sanitize import clean_text, safe_text
 from grader.results import SubmissionResult, TestResult
 
@@ -63,45 +64,50 @@ def _lost(group: list[TestResult]) -> float:
     return sum(t.max_score - t.score for t in group)
 
 
-def _heading(group: list[TestResult]) -> str:
+def _heading(group: list[TestResult], m: Messages) -> str:
     first = group[0]
     if first.root_cause:
-        return f"Likely mistake: {inline(first.root_cause)}"
-    return f"{inline(first.name)} ({inline(first.function)})"
+        return m._("Likely mistake: {cause}").format(cause=inline(m.suite_text(first.root_cause)))
+    return f"{inline(m.suite_text(first.name))} ({inline(first.function)})"
 
 
-def _cause_section(group: list[TestResult]) -> list[str]:
+def _minus(x: float, m: Messages) -> str:
+    return m._("-{points} points").format(points=points(x))
+
+
+def _cause_section(group: list[TestResult], m: Messages) -> list[str]:
     """One root cause: what it cost, the properties it broke, then the first one's details."""
     first = group[0]
-    lines = [f"### {_heading(group)} (-{points(_lost(group))} points)", ""]
+    lines = [f"### {_heading(group, m)} ({_minus(_lost(group), m)})", ""]
     if first.root_cause or len(group) > 1:
-        lines += [f"It broke {len(group)} propert{'y' if len(group) == 1 else 'ies'}:", ""]
-        lines += [f"- {inline(t.name)} ({inline(t.function)}, -{points(t.max_score - t.score)} points)"
+        lines += [m.n_("It broke {n} property:", "It broke {n} properties:", len(group)).format(n=len(group)), ""]
+        lines += [f"- {inline(m.suite_text(t.name))} ({inline(t.function)}, {_minus(t.max_score - t.score, m)})"
                   for t in group]
         lines.append("")
-    message = safe_text(first.output, MESSAGE_LIMIT).strip()
+    message = safe_text(m.message(first.output), MESSAGE_LIMIT).strip()
     if message:
-        lines += ["What went wrong" + (" (the first of them):" if len(group) > 1 else ":"), "", fenced(message), ""]
+        lines += [m._("What went wrong (the first of them):") if len(group) > 1 else m._("What went wrong:"),
+                  "", fenced(message), ""]
     snippet = safe_text(first.reproduction, MESSAGE_LIMIT).strip()
     example = safe_text(first.falsifying_example, MESSAGE_LIMIT).strip()
     if snippet:
-        lines += ["Paste this into the kit or the notebook to see it fail:", "", fenced(snippet, "python"), ""]
+        lines += [m._("Paste this into the kit or the notebook to see it fail:"), "", fenced(snippet, "python"), ""]
     elif example:
-        lines += ["Smallest failing input found:", "", fenced(example, "python"), ""]
-    hint = safe_text(first.hint, MESSAGE_LIMIT).strip()
-    if hint:
-        lines += [f"Hint: {' '.join(hint.split())}", ""]  # the hidden test's author wrote it: Markdown kept
+        lines += [m._("Smallest failing input found:"), "", fenced(example, "python"), ""]
+    hint = safe_text(m.suite_text(first.hint), MESSAGE_LIMIT).strip()
+    if hint:  # the hidden test's author wrote it: Markdown kept
+        lines += [m._("Hint: {hint}").format(hint=" ".join(hint.split())), ""]
     return lines
 
 
-def _one_line(group: list[TestResult]) -> str:
+def _one_line(group: list[TestResult], m: Messages) -> str:
     first = group[0]
-    what = first.root_cause or first.name
-    count = f", {len(group)} properties" if len(group) > 1 else ""
-    return f"- {inline(what)} ({inline(first.function)}, -{points(_lost(group))} points{count})"
+    what = m.suite_text(first.root_cause or first.name)
+    count = m.n_(", {n} property", ", {n} properties", len(group)).format(n=len(group)) if len(group) > 1 else ""
+    return f"- {inline(what)} ({inline(first.function)}, {_minus(_lost(group), m)}{count})"
 
 
-def failures_markdown(tests: list[TestResult]) -> list[str]:
+def failures_markdown(tests: list[TestResult], m: Messages = ENGLISH) -> list[str]:
     """The failure part of the page: unavailable functions one line each, then one section per root
     cause (the costliest DETAILED_SECTIONS in full, the next LINE_ITEMS one line each, the rest counted)."""
     groups = group_failures(tests)
@@ -109,36 +115,46 @@ def failures_markdown(tests: list[TestResult]) -> list[str]:
     others = [g for g in groups if not unavailable(g[0])]
     lines: list[str] = []
     if missing:
-        lines += ["## Functions that could not be called", ""]
-        lines += [f"- {inline(g[0].function)} (-{points(_lost(g))} points): {inline(g[0].root_cause)}"
+        lines += ["## " + m._("Functions that could not be called"), ""]
+        lines += [f"- {inline(g[0].function)} ({_minus(_lost(g), m)}): {inline(m.line(g[0].root_cause))}"
                   for g in missing]
         lines.append("")
     if others:
-        lines += ["## Properties that failed", ""]
+        lines += ["## " + m._("Properties that failed"), ""]
         for group in others[:DETAILED_SECTIONS]:
-            lines += _cause_section(group)
+            lines += _cause_section(group, m)
         rest = others[DETAILED_SECTIONS:]
         if rest:
-            lines += ["Also failed:", ""] + [_one_line(g) for g in rest[:LINE_ITEMS]]
+            lines += [m._("Also failed:"), ""] + [_one_line(g, m) for g in rest[:LINE_ITEMS]]
             if len(rest) > LINE_ITEMS:
-                lines.append(f"- and {len(rest) - LINE_ITEMS} more")
+                lines.append("- " + m._("and {n} more").format(n=len(rest) - LINE_ITEMS))
             lines.append("")
     return lines
 
 
-def feedback_markdown(result: SubmissionResult) -> str:
-    """The whole feedback page for `result` as Markdown text (newline-terminated)."""
-    lines = [f"# Feedback for {inline(result.student)}: {inline(result.assignment)}", ""]
+def _sandbox(level: str, m: Messages) -> str:
+    """The sandbox level; outside English only its name ("level 2"), the layers' list is the grader's jargon."""
+    if not level:
+        return m._("unknown")
+    return level if m.lang == "en" else level.split(":")[0]
+
+
+def feedback_markdown(result: SubmissionResult, m: Messages = ENGLISH) -> str:
+    """The whole feedback page for `result` as Markdown text (newline-terminated), in m's language."""
+    title = m._("Feedback for {student}: {assignment}")
+    lines = ["# " + title.format(student=inline(result.student), assignment=inline(result.assignment)), ""]
     if result.error:
         lines += [
-            "**Your submission could not be fully graded.** The grader reported:",
+            m._("**Your submission could not be fully graded.** The grader reported:"),
             "",
-            fenced(safe_text(result.error, MESSAGE_LIMIT)),
+            fenced(safe_text(m.message(result.error), MESSAGE_LIMIT)),
             "",
         ]
-    lines += [f"**Total: {points(result.score)} / {points(result.max_score)} points**", ""]
+    total = m._("Total: {score} / {max_score} points").format(score=points(result.score),
+                                                             max_score=points(result.max_score))
+    lines += [f"**{total}**", ""]
     if result.functions:
-        lines += ["| Function | Points |", "| --- | --- |"]
+        lines += ["| " + m._("Function") + " | " + m._("Points") + " |", "| --- | --- |"]
         lines += [
             f"| {inline(name)} | {points(fs.score)} / {points(fs.max_score)} |"
             for name, fs in result.functions.items()
@@ -147,14 +163,16 @@ def feedback_markdown(result: SubmissionResult) -> str:
     failed = [t for t in result.tests if not t.passed]
     passed = len(result.tests) - len(failed)
     if result.tests:
-        lines += [f"{passed} of {len(result.tests)} properties hold.", ""]
-    lines += failures_markdown(result.tests)
+        lines += [m.n_("{passed} of {total} property holds.", "{passed} of {total} properties hold.",
+                       len(result.tests)).format(passed=passed, total=len(result.tests)), ""]
+    lines += failures_markdown(result.tests, m)
     output = safe_text(result.stdout, OUTPUT_LIMIT).strip()
     if output:
-        lines += ["## Output your code printed", "", fenced(output), ""]
+        lines += ["## " + m._("Output your code printed"), "", fenced(output), ""]
     lines += [
         "---",
         "",
-        f"Sandbox level: {inline(result.sandbox or 'unknown')}. Random seed: {result.seed}.",
+        m._("Sandbox level: {level}. Random seed: {seed}.").format(level=inline(_sandbox(result.sandbox, m)),
+                                                                  seed=result.seed),
     ]
     return "\n".join(lines) + "\n"

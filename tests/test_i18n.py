@@ -1,0 +1,164 @@
+"""Korean and English: every string a student reads has a Korean translation (the grader's words and
+the hidden suite's names, hints and mistakes), the committed .mo files are the compiled .po files,
+a Korean feedback page has no English sentence left, and the language is chosen per run or by the
+manifest."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from grader import diagnosis, i18n
+from grader.assignment import ManifestError, load_assignment
+from grader.cli import main
+from grader.reports.feedback import feedback_markdown
+from grader.results import SubmissionResult, TestResult
+from grader.suite_strings import suite_strings
+
+ASSIGNMENT = load_assignment("loss_optimization")
+GRADER = Path(i18n.__file__).parent
+SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
+CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN)]
+KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
+PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+def po(folder: Path, domain: str, lang: str = "ko"):
+    with open(folder / lang / "LC_MESSAGES" / f"{domain}.po", "rb") as f:
+        return read_po(f)
+
+
+def grader_msgids() -> set[str]:
+    """Every string the grader marks for translation (babel's extractor over its modules)."""
+    ids = set()
+    for path in GRADER.rglob("*.py"):
+        for _, message, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS):
+            first = message if isinstance(message, str) else next(iter(message), None)
+            if first:
+                ids.add(first)
+    return ids
+
+
+def translations(catalog) -> dict:
+    return {m.id: m.string for m in catalog if m.id}
+
+
+def test_the_grader_catalogue_has_every_marked_string_and_no_stale_one():
+    catalog = translations(po(GRADER / "locale", i18n.GRADER_DOMAIN))
+    singular = {k if isinstance(k, str) else k[0]: v for k, v in catalog.items()}
+    assert grader_msgids() == set(singular)
+
+
+def test_the_suite_catalogue_translates_every_name_hint_and_mistake():
+    catalog = translations(po(SUITE_LOCALE, i18n.SUITE_DOMAIN))
+    wanted = suite_strings(ASSIGNMENT.hidden_tests_dir)
+    assert len(wanted) > 80  # names, hints, mistakes and property sentences of 45 tests
+    assert [s for s in wanted if s not in catalog] == []
+
+
+@pytest.mark.parametrize("folder, domain", CATALOGUES)
+def test_every_translation_is_korean_keeps_its_placeholders_and_is_not_fuzzy(folder, domain):
+    for message in po(folder, domain):
+        if not message.id:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert not message.fuzzy and all(strings), message.id
+        for text in strings:
+            assert re.search(r"[\uac00-\ud7a3]", text), f"not Korean: {text!r}"
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(ids[0])), message.id
+
+
+@pytest.mark.parametrize("folder, domain", CATALOGUES)
+def test_the_committed_mo_is_the_compiled_po(folder, domain):
+    fresh = io.BytesIO()
+    write_mo(fresh, po(folder, domain))
+    fresh.seek(0)
+    with open(folder / "ko" / "LC_MESSAGES" / f"{domain}.mo", "rb") as f:
+        committed = gettext.GNUTranslations(f)
+    def messages(t):
+        return {k: v for k, v in t._catalog.items() if k != ""}  # the header holds dates
+
+    assert messages(committed) == messages(gettext.GNUTranslations(fresh)), "run `make catalogues`"
+
+
+def half_reg_result() -> SubmissionResult:
+    """A result as the plugin records it for a 0.5·reg slip: the suite's real names, hints and messages."""
+    import sys
+
+    sys.path.insert(0, str(ASSIGNMENT.hidden_tests_dir))
+    try:
+        import numpy as np
+        from prop_checks import REG_HALF, assert_loss_close, describe
+    finally:
+        sys.path.remove(str(ASSIGNMENT.hidden_tests_dir))
+    W, X, y = np.array([[2.0, 0.5]]), np.array([[-0.25]]), np.array([0])
+    with pytest.raises(AssertionError) as raised:
+        assert_loss_close("The SVM loss must equal mean_i Σ_{j≠y[i]} max(0, s_j - s_{y[i]} + 1) + reg·ΣW².",
+                          3.0, 4.0, 1e-12, describe(W, X, y, 0.5), {REG_HALF: 3.0})
+    cause_id, cause, message = diagnosis.root_cause(str(raised.value))
+    names = ["SVM: the loss equals the reference on random problems (N, D, C, reg, label patterns)",
+             "SVM: L(W, reg) - L(W, 0) = reg·ΣW² and dW(reg) - dW(0) = 2·reg·W"]
+    hint = "Compare your loss with the formula in the docstring: mean over N of the hinge sums, plus reg·ΣW²."
+    tests = [TestResult(name=n, nodeid=f"t{k}", function="svm_loss_naive", score=0.0, max_score=3.0,
+                        status="failed", output=message, hint=hint, root_cause=cause, cause_id=cause_id,
+                        reproduction=diagnosis.reproduction("svm_loss_naive")) for k, n in enumerate(names)]
+    missing = "optim.py does not define sgd_step"
+    tests.append(TestResult(name="SGD: one small step decreases the (convex) softmax loss", nodeid="s",
+                            function="sgd_step", score=0.0, max_score=2.0, status="failed", output=missing,
+                            root_cause=missing, cause_id="unavailable:x"))
+    return SubmissionResult(student="kim", assignment=ASSIGNMENT.name, score=50.0, max_score=100.0, tests=tests,
+                            sandbox="level 2: process group, timeouts", seed=231,
+                            error="optim.py: missing from the submission")
+
+
+def prose(markdown: str) -> str:
+    """The page without code blocks, inline code, identifiers, formulas and numbers: what must be Korean."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"`[^`]*`", " ", text)
+    return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
+
+
+def test_a_korean_page_has_no_english_sentence_left_and_the_english_page_is_unchanged():
+    result = half_reg_result()
+    ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
+    assert leftovers == [], leftovers
+    assert "정규화 항이 0.5·reg·ΣW²" in ko and "예상되는 실수" in ko and "loss, dW = svm_loss_naive(W, X, y, reg)" in ko
+    en = feedback_markdown(result, i18n.messages("en", SUITE_LOCALE))
+    assert en == feedback_markdown(result) and "Likely mistake: the regularization term is 0.5" in en
+    assert not re.search(r"[\uac00-\ud7a3]", en)
+    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(en))  # the check would see English
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        i18n.messages("fr")
+
+
+@pytest.mark.parametrize("lang, ok", [("ko", True), ("en", True), ("fr", False)])
+def test_the_manifest_default_language_is_read_and_checked(tmp_path, lang, ok):
+    shutil.copytree(ASSIGNMENT.kit_dir, tmp_path / "assignments" / ASSIGNMENT.name)
+    manifest = tmp_path / "assignments" / ASSIGNMENT.name / "assignment.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + f'\n[feedback]\nlang = "{lang}"\n', encoding="utf-8")
+    if ok:
+        assert load_assignment(ASSIGNMENT.name, tmp_path).lang == lang
+    else:
+        with pytest.raises(ManifestError, match="lang must be one of en, ko"):
+            load_assignment(ASSIGNMENT.name, tmp_path)
+
+
+def test_grade_offers_lang_and_refuses_others():
+    runner = CliRunner()
+    assert "--lang [en|ko]" in runner.invoke(main, ["grade", "--help"]).output
+    refused = runner.invoke(main, ["grade", "x", "-o", "y", "--lang", "fr"])
+    assert refused.exit_code == 2 and "'fr' is not one of 'en', 'ko'" in refused.output
