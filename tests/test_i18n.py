@@ -123,7 +123,7 @@ def half_reg_result() -> SubmissionResult:
 
 def prose(markdown: str) -> str:
     """The page without code blocks, inline code, identifiers, formulas and numbers: what must be Korean."""
-    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
     text = re.sub(r"`[^`]*`", " ", text)
     return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
 

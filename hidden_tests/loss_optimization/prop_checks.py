@@ -12,7 +12,6 @@ import numpy as np
 
 from grader.diagnosis import Mistake, likely_mistake, show_inputs
 
-
 #: Mistakes that loss and gradient checks of every loss function diagnose (one id per slip, so the
 #: feedback shows a 0.5·reg convention once however many properties it broke).
 REG_HALF = Mistake("reg-half", "the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)")
