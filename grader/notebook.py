@@ -1,14 +1,18 @@
 """Build Jupyter notebooks from readable percent-format sources (`# %%` code cells, `# %% [markdown]`
-cells of `# ` comment lines), deterministically, so the committed .ipynb can be checked for drift."""
+cells of `# ` comment lines; `# %magic` lines of a code cell become IPython magics), deterministically, so the committed .ipynb can be checked for drift."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 CODE_MARKER = "# %%"
+#: An IPython line magic written as a comment in a code cell of the source ("# %load_ext autoreload"),
+#: so the source stays valid Python; the notebook gets the magic itself.
+MAGIC = re.compile(r"^# %[A-Za-z]")
 MARKDOWN_MARKER = "# %% [markdown]"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -38,6 +42,8 @@ def parse_cells(text: str) -> list[tuple[str, str]]:
             kind, lines = cells[-1]
             if kind == "markdown":
                 lines.append(stripped[2:] if stripped.startswith("# ") else stripped.lstrip("#"))
+            elif MAGIC.match(stripped):
+                lines.append(stripped[2:])  # "# %autoreload 2" in the source is the magic in the notebook
             else:
                 lines.append(stripped)
     return [(kind, "\n".join(lines).strip("\n")) for kind, lines in cells if "".join(lines).strip()]

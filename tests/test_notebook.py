@@ -6,6 +6,7 @@ import math
 import re
 import shutil
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -69,13 +70,14 @@ def printed_number(text: str, label: str) -> float:
     return float(match.group(1))
 
 
-@pytest.mark.slow
-def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
+def run_walkthrough(tmp_path, monkeypatch, solutions: Path | None):
+    """The walkthrough executed in a kernel of this interpreter, in a copy of the kit with the files of
+    `solutions` (None: the stubs); returns the executed notebook. Errors stay in the cells' outputs."""
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     work = tmp_path / "kit"
     shutil.copytree(ASSIGNMENT.kit_dir, work, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "tests"))
-    for path in ASSIGNMENT.reference_dir.glob("*.py"):
+    for path in (solutions.glob("*.py") if solutions else ()):
         shutil.copy(path, work / path.name)
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     # A kernelspec of our own for this interpreter, so no user-wide "python3" kernel can be picked up.
@@ -87,10 +89,26 @@ def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     nb = nbformat.read(work / "walkthrough.ipynb", as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("import sys; print('kernel python:', sys.executable)"))
-    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="grader-walkthrough",
+    client = nbclient.NotebookClient(nb, timeout=180, kernel_name="grader-walkthrough", allow_errors=True,
                                      resources={"metadata": {"path": str(work)}})
     client.execute()
+    return nb
 
+
+@pytest.mark.slow
+def test_notebook_on_the_stubs_says_once_per_cell_what_to_write_and_never_raises_name_error(tmp_path, monkeypatch):
+    nb = run_walkthrough(tmp_path, monkeypatch, None)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors and {e["ename"] for e in errors} == {"NotWrittenYet"}
+    for error in errors:
+        assert len(error["traceback"]) == 1 and "NotImplementedError" in error["traceback"][0]
+    assert "svm_loss_naive (linear_svm.py)" in errors[0]["traceback"][0]
+    assert nb.cells[2].source.startswith("%load_ext autoreload\n%autoreload 2")
+
+
+@pytest.mark.slow
+def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
+    nb = run_walkthrough(tmp_path, monkeypatch, ASSIGNMENT.reference_dir)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert not [o for o in outputs if o.output_type == "error"]

@@ -23,6 +23,9 @@
 # `loss = mean data loss + reg * np.sum(W * W)`, so `dW` includes `2 * reg * W`.
 
 # %%
+# %load_ext autoreload
+# %autoreload 2
+
 import time
 
 import matplotlib.pyplot as plt
@@ -30,6 +33,7 @@ import numpy as np
 from data_utils import make_synthetic_data, small_random_weights, train_val_split
 from gradient_check import grad_check_sparse
 from linear_svm import svm_loss_naive, svm_loss_vectorized
+from notebook_checks import require
 from optim import sgd_step
 from softmax import softmax_loss
 
@@ -64,6 +68,7 @@ print("Last column is the bias:", np.all(X_train[:, -1] == 1.0))
 # classes has a margin of about `0 - 0 + 1 = 1`. The loss should therefore be close to **C − 1 = 9**.
 
 # %%
+require(svm_loss_naive)
 W = small_random_weights(X_dev.shape[1], num_classes, scale=1e-4, seed=1)
 loss, grad = svm_loss_naive(W, X_dev, y_dev, 0.0)
 print(f"SVM loss: {loss:f}   expected about C - 1 = {num_classes - 1}")
@@ -80,6 +85,7 @@ print(f"SVM loss: {loss:f}   expected about C - 1 = {num_classes - 1}")
 # We check once without and once with regularization (larger weights so the `reg` term matters).
 
 # %%
+require(svm_loss_naive)
 loss, grad = svm_loss_naive(W, X_dev, y_dev, 0.0)
 errors = grad_check_sparse(lambda w: svm_loss_naive(w, X_dev, y_dev, 0.0)[0], W, grad, num_checks=5)
 
@@ -102,6 +108,7 @@ print(f"largest relative error: {max(errors):.2e} (reg = 0), {max(errors_reg):.2
 # as the naive version, up to rounding.
 
 # %%
+require(svm_loss_naive, svm_loss_vectorized)
 tic = time.perf_counter()
 loss_naive, grad_naive = svm_loss_naive(W, X_train, y_train, 1e-3)
 time_naive = time.perf_counter() - tic
@@ -126,6 +133,7 @@ print(f"speed-up: {time_naive / max(time_vec, 1e-9):.0f}x")
 # be close to **−log(1/C) = log C ≈ 2.303**.
 
 # %%
+require(softmax_loss)
 loss, grad = softmax_loss(W, X_dev, y_dev, 0.0)
 print(f"softmax loss: {loss:f}   expected about log(C) = {np.log(num_classes):f}")
 
@@ -139,6 +147,7 @@ print(f"largest relative error: {max(errors):.2e} (reg = 0), {max(errors_reg):.2
 # `np.exp` overflows to `inf` and the loss becomes `nan`; with it the loss stays finite.
 
 # %%
+require(softmax_loss)
 loss_huge, grad_huge = softmax_loss(W_big * 1e4, X_dev, y_dev, 0.0)
 print(f"loss with huge scores: {loss_huge:e}  finite: {np.isfinite(loss_huge) and np.all(np.isfinite(grad_huge))}")
 
@@ -168,6 +177,7 @@ def accuracy(W, X, y):
     return float(np.mean(np.argmax(X.dot(W), axis=1) == y))
 
 
+require(svm_loss_vectorized, sgd_step)
 tic = time.perf_counter()
 W_svm, svm_history = train(svm_loss_vectorized, X_train, y_train, learning_rate=5e-2, reg=1e-3)
 print(f"trained in {time.perf_counter() - tic:.2f} s; loss {svm_history[0]:.3f} -> {svm_history[-1]:.3f}")
@@ -175,6 +185,7 @@ print(f"SVM training accuracy:   {accuracy(W_svm, X_train, y_train):.3f}")
 print(f"SVM validation accuracy: {accuracy(W_svm, X_val, y_val):.3f}")
 
 # %%
+require(softmax_loss, sgd_step, svm_loss_vectorized)
 W_softmax, softmax_history = train(softmax_loss, X_train, y_train, learning_rate=5e-2, reg=1e-3)
 print(f"softmax validation accuracy: {accuracy(W_softmax, X_val, y_val):.3f}")
 
@@ -194,6 +205,7 @@ plt.show()
 # that is too small barely moves it.
 
 # %%
+require(softmax_loss, sgd_step)
 learning_rates = [1e-3, 1e-2, 1e-1]
 regularization_strengths = [1e-3, 1e-1, 1.0]
 
