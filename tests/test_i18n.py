@@ -162,3 +162,16 @@ def test_grade_offers_lang_and_refuses_others():
     assert "--lang [en|ko]" in runner.invoke(main, ["grade", "--help"]).output
     refused = runner.invoke(main, ["grade", "x", "-o", "y", "--lang", "fr"])
     assert refused.exit_code == 2 and "'fr' is not one of 'en', 'ko'" in refused.output
+
+
+def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
+    english = (ASSIGNMENT.kit_dir / "README.md").read_text(encoding="utf-8")
+    korean = (ASSIGNMENT.kit_dir / "README.ko.md").read_text(encoding="utf-8")
+    assert len(re.findall(r"^## ", korean, re.M)) == len(re.findall(r"^## ", english, re.M))
+    for term in ("손실 함수", "그라디언트", "정규화", "가중치", "학습률"):
+        assert term in korean
+    def code(text):  # the code blocks without their comments: the same commands and code in both
+        return [re.sub(r"\s*#.*", "", block) for block in re.findall(r"```.*?```", text, re.S)]
+
+    assert code(korean) == code(english)
+    assert "README.ko.md" in english and "README.md" in korean
