@@ -167,11 +167,11 @@ def test_grade_offers_lang_and_refuses_others():
 def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
     english = (ASSIGNMENT.kit_dir / "README.md").read_text(encoding="utf-8")
     korean = (ASSIGNMENT.kit_dir / "README.ko.md").read_text(encoding="utf-8")
-    assert len(re.findall(r"^## ", korean, re.M)) == len(re.findall(r"^## ", english, re.M))
+    assert len(re.findall(r"^## ", korean, re.MULTILINE)) == len(re.findall(r"^## ", english, re.MULTILINE))
     for term in ("손실 함수", "그라디언트", "정규화", "가중치", "학습률"):
         assert term in korean
     def code(text):  # the code blocks without their comments: the same commands and code in both
-        return [re.sub(r"\s*#.*", "", block) for block in re.findall(r"```.*?```", text, re.S)]
+        return [re.sub(r"\s*#.*", "", block) for block in re.findall(r"```.*?```", text, re.DOTALL)]
 
     assert code(korean) == code(english)
     assert "README.ko.md" in english and "README.md" in korean
