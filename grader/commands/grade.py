@@ -12,8 +12,8 @@ import click
 
 from grader.assignment import DEFAULT_ROOT, ManifestError, load_assignment
 from grader.grading import BatchProgress, GradeOptions, SandboxError, SelectionError, grade_batch
-from grader.reports.class_stats import status as grading_status
 from grader.i18n import LANGUAGES
+from grader.reports.class_stats import status as grading_status
 from grader.reports.numbers import number
 from grader.reports.tables import score_table
 from grader.sharding import ShardError, parse_shard
