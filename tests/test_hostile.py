@@ -334,15 +334,18 @@ def test_hostile_case_gets_no_points_it_did_not_earn(batch, case):
     result = result_of(batch, case)
     scores, comparable = function_scores(result), comparable_scores(result)
     honest = comparable_scores(batch["results"]["correct"])
-    ceilings = expect.get("cap", {})
+    ceilings, less = expect.get("cap", {}), expect.get("less", [])
     for function, score in scores.items():
         if function in expect["zero"]:
             assert score == 0, f"{case}: {function} scored {score}"
+        if function in less:
+            assert comparable[function] < honest[function], \
+                f"{case}: {function} scored {comparable[function]}, as much as the correct student"
         if function in ceilings:
             ceiling = comparable_scores(result_of(batch, ceilings[function]))[function]
             assert comparable[function] <= ceiling, \
                 f"{case}: {function} scored {comparable[function]}, more than {ceilings[function]}'s {ceiling}"
-        elif function not in expect["zero"] and function not in expect["unchecked"]:
+        elif function not in expect["zero"] + expect["unchecked"] + less:
             assert comparable[function] == honest[function], f"{case}: {function} (its honest code) lost points"
     for check in expect["checks"]:
         CHECKS[check](batch, case, expect, result)
@@ -411,7 +414,8 @@ def test_every_case_states_a_verdict():
     assert len(CASES) >= 30
     for case, expect in CASES.items():
         assert expect["about"] and expect["entry"] in ("folder", "zip", "notebook"), case
-        assert set(expect["zero"]) <= functions and set(expect["unchecked"]) <= functions, case
-        assert expect["zero"] or expect["unchecked"] or expect.get("cap"), f"{case} states no verdict"
+        assert set(expect["zero"]) | set(expect["unchecked"]) | set(expect.get("less", [])) <= functions, case
+        assert expect["zero"] or expect["unchecked"] or expect.get("cap") or expect.get("less"), \
+            f"{case} states no verdict"
         assert set(expect.get("cap", {}).values()) <= set(CASES), case
         assert set(expect["checks"]) <= set(CHECKS), case

@@ -406,8 +406,10 @@ class WorkerClient:
             after = None
             if reply.type in (MsgType.RESULT, MsgType.ERROR):
                 after = self._read_frame(worker, deadline)
-                if after.type != MsgType.ARGUMENTS or not _matches_call(after.items, len(args), kwargs):
+                if after.type != MsgType.ARGUMENTS:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
+                if not _matches_call(after.items, len(args), kwargs):
+                    raise ProtocolError("the arguments sent back do not match the call")
             return reply, after
         except (_Timeout, _Eof, ProtocolError) as exc:
             ending = self._stop(worker, exc)
