@@ -159,6 +159,7 @@ def test_doctor_reports_the_level_and_every_layer():
         assert row["available"] or (row["why_not"] and row["how_to_get"])
     text = CliRunner().invoke(main, ["doctor"]).output
     assert f"level {data['level']} of 4" in text
+    assert "Disk quota: each file a worker writes is capped by RLIMIT_FSIZE" in text and "disk_kb" in text
 
 
 def test_doctor_explains_an_unavailable_level(monkeypatch):

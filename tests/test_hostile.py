@@ -35,7 +35,8 @@ CORPUS = Path(__file__).parent / "corpus" / "hostile"
 #: The partly wrong student: the reference with the 0.5·reg convention in softmax's loss (a realistic slip).
 PARTLY_WRONG = ("softmax.py", "+ reg * np.sum(W * W)", "+ 0.5 * reg * np.sum(W * W)")
 #: Short limits so the hostile cases cost seconds: a correct solution still never comes near them.
-LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64)
+LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64,
+                disk_kb=8 * 1024)
 NETWORK_PORT = 47231  # the network case tries 127.0.0.1 on this port
 FILL = re.compile(r"# grader-test: fill ([\w ]+)")
 LEFTOVER_FILES = ("/tmp/hostile_zip_escape.py", "/tmp/hostile_zip_escape_abs.py")
@@ -397,6 +398,15 @@ def check_error_mentions(batch, case, expect, result):
     assert expect["error_mentions"] in result.get("error", "")
 
 
+def check_disk_bounded(batch, case, expect, result):
+    """The case prints how much it has written: never more than the quota plus what one quota tick lets
+    a fast writer add before it is stopped."""
+    written = [int(n) for n in re.findall(r"WROTE (\d+)", result.get("stdout", ""))]
+    assert written, "the case reported no writes"
+    assert max(written) <= 2 * LIMITS.disk_kb * 1024, f"wrote {max(written)} bytes, quota {LIMITS.disk_kb} KiB"
+    assert "disk quota" in (batch["out"] / "feedback" / f"{case}.md").read_text()
+
+
 def check_signal_isolation(batch, case, expect, result):
     assert batch["proc"].returncode == 0  # the grader survived, and graded everyone (test above)
 
@@ -405,7 +415,7 @@ CHECKS = {
     "attempted": check_attempted, "output_capped": check_output_capped, "no_leak": check_no_leak, "no_forgery": check_no_forgery,
     "others_unchanged": check_others_unchanged, "no_leftover": check_no_leftover,
     "no_network": check_no_network, "no_secret": check_no_secret, "error_mentions": check_error_mentions,
-    "needs_signal_isolation": check_signal_isolation,
+    "needs_signal_isolation": check_signal_isolation, "disk_bounded": check_disk_bounded,
 }
 
 

@@ -13,12 +13,10 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -37,6 +35,8 @@ from grader.sandbox.protocol import (
     frame_parts,
     read_frame,
 )
+from grader.sandbox.quota import QUOTA_TICK_S, DiskQuota, QuotaExceeded
+from grader.sandbox.scratch import Scratch, remove_tree
 
 #: Largest submission file copied (bytes), and all files together.
 MAX_FILE_BYTES = 1024 * 1024
@@ -50,6 +50,8 @@ START_TIMEOUT_S = 60.0
 WORKER_USER_NPROC = 256
 #: Room for C-level writes past the output cap before RLIMIT_FSIZE stops them (bytes).
 OUTPUT_SLACK = 4096
+#: Size the grader asks for its pipes (bytes): a reply this big may sit written but not yet read.
+PIPE_BYTES = 1024 * 1024
 
 
 class StudentError(Exception):
@@ -88,6 +90,9 @@ class _Worker:
     proc: subprocess.Popen
     read_fd: int
     write_fd: int
+    measured_pid: int | None = None  # the worker's own pid when the grader started it directly
+    received: int = 0  # bytes the grader read from it
+    checked: float = 0.0  # when its quota was last checked (monotonic seconds)
 
 
 def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[str, str]:
@@ -187,11 +192,15 @@ class WorkerClient:
         self.caps = caps
         self.python = python
         self.max_crashes = max_crashes
-        self.root = Path(tempfile.mkdtemp(prefix="grader-worker-"))
-        self.root.chmod(0o711)
+        self._scratch = Scratch("worker-", mode=0o711)
+        self.root = self._scratch.path
+        self.source = Path(submission_dir)
         self.copy_dir = self.root / "submission"
         self.output_path = self.root / "output.txt"
-        self.problems: dict[str, str] = copy_submission(Path(submission_dir), self.copy_dir, assignment.files)
+        self.problems: dict[str, str] = copy_submission(self.source, self.copy_dir, assignment.files)
+        self.quota = DiskQuota(self.copy_dir, int(self.limits.disk_kb) * 1024,
+                               allowance=self.output_bytes + OUTPUT_SLACK + PIPE_BYTES)
+        self.quota.reset()
         self.functions_found: tuple[str, ...] = ()
         self.last_call_mutated: tuple = ()
         self.last_call_changes: tuple = ()
@@ -280,7 +289,7 @@ class WorkerClient:
             self._worker = None
         if self._closed_output is None:
             self._closed_output = self.output()
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._scratch.remove()
 
     def __enter__(self):
         return self
@@ -334,10 +343,11 @@ class WorkerClient:
             os.set_blocking(fd, False)
             if hasattr(fcntl, "F_SETPIPE_SZ"):
                 try:
-                    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1024 * 1024)
+                    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
                 except OSError:
                     pass
-        return _Worker(proc, grader_read, grader_write)
+        measured = proc.pid if self.confinement.bwrap is None else None
+        return _Worker(proc, grader_read, grader_write, measured, checked=time.monotonic())
 
     def _ensure_worker(self) -> None:
         """Start a worker unless one runs; a file whose import hangs or kills the worker is recorded
@@ -358,12 +368,13 @@ class WorkerClient:
                         loading = frame.items[0]
                         deadline = self._deadline(self.limits.call_timeout_s)
                     elif frame.type == MsgType.READY and len(frame.items) == 2:
+                        self._check_quota(worker, force=True)
                         self._accept_ready(frame.items)
                         self._worker = worker
                         break
                     else:
                         raise ProtocolError(f"unexpected {frame.type.name} frame while loading")
-            except (_Timeout, _Eof, ProtocolError) as exc:
+            except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
                 ending = self._stop(worker, exc)
                 if loading in self.assignment.files and loading not in self.problems:
                     self.problems[loading] = (
@@ -410,8 +421,9 @@ class WorkerClient:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
                     raise ProtocolError("the arguments sent back do not match the call")
+            self._check_quota(worker, force=True)
             return reply, after
-        except (_Timeout, _Eof, ProtocolError) as exc:
+        except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget) from None
 
@@ -430,6 +442,10 @@ class WorkerClient:
             message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
             self._broken[function] = (message, "timeout")
             return StudentError(message, function, "timeout")
+        if isinstance(exc, QuotaExceeded):
+            message = f"{function} {exc}; the submission's folder was reset and {function} is not called again"
+            self._broken[function] = (message, "quota")
+            return StudentError(message, function, "quota")
         if isinstance(exc, ProtocolError):
             message = f"the worker sent an unreadable reply during {function}: {exc}"
         else:
@@ -468,7 +484,7 @@ class WorkerClient:
                 try:
                     view = view[os.write(worker.write_fd, view):]
                 except BlockingIOError:
-                    self._wait(worker.write_fd, select.POLLOUT, deadline)
+                    self._wait(worker, worker.write_fd, select.POLLOUT, deadline)
                 except (BrokenPipeError, ConnectionResetError):
                     raise _Eof() from None
 
@@ -482,32 +498,47 @@ class WorkerClient:
                 try:
                     count = os.readv(worker.read_fd, [view[got:]])
                 except BlockingIOError:
-                    self._wait(worker.read_fd, select.POLLIN, deadline)
+                    self._wait(worker, worker.read_fd, select.POLLIN, deadline)
                     continue
                 if count == 0:
                     raise _Eof()
                 got += count
+                worker.received += count
             return view
 
         return read_frame(read_exact, self.caps)
 
-    @staticmethod
-    def _wait(fd: int, event: int, deadline: float) -> None:
+    def _wait(self, worker: _Worker, fd: int, event: int, deadline: float) -> None:
+        """Wait until fd is ready, checking the disk quota every QUOTA_TICK_S; _Timeout after deadline."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _Timeout()
         poller = select.poll()
         poller.register(fd, event)
-        poller.poll(remaining * 1000)
+        poller.poll(min(remaining, QUOTA_TICK_S) * 1000)
+        self._check_quota(worker)
+
+    def _check_quota(self, worker: _Worker, force: bool = False) -> None:
+        """QuotaExceeded when the submission wrote more than its disk quota (checked at most every tick)."""
+        now = time.monotonic()
+        if force or now - worker.checked >= QUOTA_TICK_S:
+            worker.checked = now
+            self.quota.check(worker.measured_pid, worker.received)
 
     def _stop(self, worker: _Worker, exc: Exception) -> str:
-        """Kill the worker after a failure; how it ended, in words."""
+        """Kill the worker after a failure; how it ended, in words. After a quota breach the private
+        copy is reset to the submission's files, so the next worker starts with a clean folder."""
         returncode = None
         if isinstance(exc, _Eof):
             returncode = _exit_status(worker.proc, timeout=2.0)
         self._kill(worker)
         if self._worker is worker:
             self._worker = None
+        if isinstance(exc, QuotaExceeded):
+            remove_tree(self.copy_dir)
+            copy_submission(self.source, self.copy_dir, self.assignment.files)
+            self.quota.reset()
+            return str(exc)
         return describe_exit(returncode, self.limits.cpu_s)
 
     @staticmethod
