@@ -20,6 +20,7 @@ from grader.grading.scoring import failed_result
 from grader.grading.suite import load_suite
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import SubmissionResult
+from grader.sandbox.scratch import Scratch, clean_stale
 from grader.sharding import select_shard
 from grader.submissions import Entry, Prepared, content_hash, prepare
 
@@ -55,7 +56,8 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
     preload(options.sandbox)
     load_suite(assignment, options.replay)
-    workdir = Path(tempfile.mkdtemp(prefix=f"grader-{_safe(prepared.student)}-"))
+    scratch = Scratch(f"{_safe(prepared.student)}-")
+    workdir = scratch.path
     try:
         job = launch(entry, prepared, workdir, digest, assignment, effective_limits(assignment, options),
                      options.sandbox)
@@ -64,7 +66,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
             police([job])
         return collect(job, assignment, logs_dir)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.remove()
 
 
 def _safe(student: str) -> str:
@@ -157,7 +159,9 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         progress.result, progress.resumed = result, resumed
         notify(progress)
 
-    scratch = Path(tempfile.mkdtemp(prefix="grader-batch-"))
+    clean_stale()  # what a grader killed earlier (SIGKILL: no cleanup ran) left in the temporary folder
+    batch_scratch = Scratch("batch-")
+    scratch = batch_scratch.path
     running: list[Job] = []
     pending = list(selected)
     preloaded = False
@@ -196,7 +200,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         finally:
             for job in running:
                 job.child.kill()
-            shutil.rmtree(scratch, ignore_errors=True)
+            batch_scratch.remove()
     write_class_reports(class_results(entries, results, out, shard), assignment, out)
     return [results[e.student] for e in selected]
 
