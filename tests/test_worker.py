@@ -445,11 +445,43 @@ def test_a_symlinked_file_is_not_copied(worker, tmp_path):
 
 def test_the_submission_budget_ends_all_calls(worker):
     client = worker({"linear_svm.py": "def svm_loss_naive(W, X, y, reg):\n    while True:\n        pass\n",
-                     "optim.py": OK_OPTIM}, call_timeout_s=1.0, submission_timeout_s=1.0)
-    for name in ("svm_loss_naive", "sgd_step"):
-        with pytest.raises(StudentError, match="used up its 1 s time budget") as info:
-            client.call(name, 1.0, 1.0, 1.0, 1.0)
-        assert info.value.kind == "budget"
+                     "optim.py": OK_OPTIM}, call_timeout_s=1.0, submission_timeout_s=4.0)
+    with pytest.raises(StudentError, match="used up its 0.8 s share of the submission.s time") as info:
+        client.call("svm_loss_naive", 1.0, 1.0, 1.0, 1.0)
+    assert info.value.kind == "budget"
+    assert np.array_equal(client.call("sgd_step", np.ones(2), np.ones(2), 0.5), np.full(2, 0.5))
+
+
+SLOW_BUT_CORRECT = """\
+    import time
+
+    def svm_loss_naive(W, X, y, reg):
+        time.sleep(0.7)  # just under the call timeout, every call
+        return 1.0, W
+
+    def sgd_step(W, dW, learning_rate):
+        return W - learning_rate * dW
+    """
+
+
+@pytest.mark.parametrize("slow_first", [True, False])
+def test_one_slow_function_spends_only_its_own_share_whatever_the_order(tmp_path, confinement, slow_first):
+    """4 functions share 0.8 x 8 s: 1.6 s each. The slow one gets two calls; sgd_step all of its own."""
+    folder = make_submission(tmp_path / "slow", {"linear_svm.py": SLOW_BUT_CORRECT.replace("def sgd_step", "def _x"),
+                                                 "optim.py": SLOW_BUT_CORRECT})
+    limits = dataclasses.replace(LIMITS, call_timeout_s=1.0, submission_timeout_s=8.0)
+    with WorkerClient(folder, ASSIGNMENT, confinement=confinement, limits=limits) as client:
+        client.start()
+        order = ["svm_loss_naive"] * 6 + ["sgd_step"] * 6
+        outcomes = {"svm_loss_naive": [], "sgd_step": []}
+        for name in order if slow_first else order[::-1]:
+            try:
+                client.call(name, 1.0, 1.0, 1.0) if name == "sgd_step" else client.call(name, 1.0, 1.0, 1.0, 1.0)
+                outcomes[name].append("ok")
+            except StudentError as exc:
+                outcomes[name].append(exc.kind)
+    assert outcomes["sgd_step"] == ["ok"] * 6
+    assert outcomes["svm_loss_naive"][:2] == ["ok", "ok"] and set(outcomes["svm_loss_naive"][3:]) == {"budget"}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")

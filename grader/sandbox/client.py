@@ -48,6 +48,9 @@ START_TIMEOUT_S = 60.0
 #: Processes the worker's own user may have (only set when workers run as a dedicated user: the
 #: limit counts every process of that user, so it stops fork bombs without touching anyone else).
 WORKER_USER_NPROC = 256
+#: Share of the submission's time split evenly between its graded functions (the rest is the trusted
+#: side's own work): each function gets submission_timeout_s * FUNCTION_SHARE / number of functions.
+FUNCTION_SHARE = 0.8
 #: Room for C-level writes past the output cap before RLIMIT_FSIZE stops them (bytes).
 OUTPUT_SLACK = 4096
 #: Size the grader asks for its pipes (bytes): a reply this big may sit written but not yet read.
@@ -210,7 +213,9 @@ class WorkerClient:
         self._fatal_kind = "crash"
         self._broken: dict[str, tuple[str, str]] = {}  # circuit breaker: function -> (message, kind)
         self._crashes: Counter = Counter()
-        self._spent = 0.0
+        self._spent: Counter = Counter()  # seconds per account: a function's name, or "" for the first start
+        self._account = ""  # whose time is being spent now
+        self._restart_owner = ""  # the function whose failure stopped the last worker: it pays the restart
         self._closed_output: str | None = None
         self._buffer = bytearray()  # reused for every reply: decoding copies what it keeps
 
@@ -227,11 +232,8 @@ class WorkerClient:
 
     def start(self) -> None:
         """Start the worker now (calls start it when needed): load problems are known afterwards."""
-        began = time.monotonic()
-        try:
-            self._ensure_worker()
-        finally:
-            self._spent += time.monotonic() - began
+        self._account = ""
+        self._timed(self._ensure_worker)
 
     def call(self, function: str, *args, **kwargs):
         """function(*args, **kwargs) run by the worker: its plain value, or StudentError.
@@ -252,14 +254,24 @@ class WorkerClient:
         if function in self._broken:
             message, kind = self._broken[function]
             raise StudentError(message, function, kind)
-        began = time.monotonic()
-        try:
-            self._ensure_worker()
-            if self._fatal:
-                raise StudentError(self._fatal, function, self._fatal_kind)
-            frame, after = self._exchange(function, args, kwargs)
-        finally:
-            self._spent += time.monotonic() - began
+        if self._worker is None and self._restart_owner not in ("", function):
+            self._account = self._restart_owner  # the function that stopped the last worker pays its restart
+            self._timed(self._ensure_worker)
+        self._restart_owner = ""
+        if self._worker is None and not self._fatal:
+            self._account = function
+            self._timed(self._ensure_worker)
+        if self._fatal:
+            raise StudentError(self._fatal, function, self._fatal_kind)
+        if self._remaining_budget(function) <= 0:
+            self._broken.setdefault(function, (self._budget_message(function), "budget"))
+        if function in self._broken:
+            message, kind = self._broken[function]
+            raise StudentError(message, function, kind)
+        if self._worker is None:  # its own time ran out while the worker was starting
+            raise StudentError(self._budget_message(function), function, "budget")
+        self._account = function
+        frame, after = self._timed(lambda: self._exchange(function, args, kwargs))
         if after is not None:
             self._record_changes(function, args, kwargs, after)
         return self._interpret(function, frame)
@@ -299,8 +311,34 @@ class WorkerClient:
 
     # ---------------------------------------------------------------------------- the worker
 
-    def _remaining_budget(self) -> float:
-        return float(self.limits.submission_timeout_s) - self._spent
+    def _timed(self, step):
+        """step(), its wall time charged to the current account."""
+        account, began = self._account, time.monotonic()
+        try:
+            return step()
+        finally:
+            self._spent[account] += time.monotonic() - began
+
+    def _share(self, account: str) -> float:
+        """Seconds an account may spend: an even share of the submission's time per graded function,
+        so one slow function never takes another's time, whatever the order of the calls; the first
+        start (before any call) is bounded by START_TIMEOUT_S and the per-file import timeout."""
+        total = float(self.limits.submission_timeout_s)
+        if not account:
+            return total
+        return total * FUNCTION_SHARE / max(1, len(self.assignment.functions))
+
+    def _remaining_budget(self, account: str | None = None) -> float:
+        account = self._account if account is None else account
+        return self._share(account) - self._spent[account]
+
+    def _out_of_budget(self) -> None:
+        """The current account has no time left: its function stops being called (or, before any call,
+        nothing can run)."""
+        if self._account:
+            self._broken.setdefault(self._account, (self._budget_message(self._account), "budget"))
+        else:
+            self._fatal, self._fatal_kind = self._budget_message(""), "budget"
 
     def _spawn(self) -> _Worker | None:
         worker_read, grader_write = os.pipe()
@@ -354,7 +392,7 @@ class WorkerClient:
         in problems and left out of the next start, so the other files still load."""
         while self._worker is None and not self._fatal:
             if self._remaining_budget() <= 0:
-                self._fatal, self._fatal_kind = self._budget_message(), "budget"
+                self._out_of_budget()
                 return
             worker = self._spawn()
             if worker is None:
@@ -381,7 +419,8 @@ class WorkerClient:
                         f"importing it did not finish within {self.limits.call_timeout_s:g} s"
                         if isinstance(exc, _Timeout) else f"importing it {ending}")
                 elif self._remaining_budget() <= 0:
-                    self._fatal, self._fatal_kind = self._budget_message(), "budget"
+                    self._out_of_budget()
+                    return
                 else:
                     self._fatal = f"the worker could not start: it {ending}" + _tail(self.output())
 
@@ -397,8 +436,10 @@ class WorkerClient:
     def _deadline(self, seconds: float) -> float:
         return time.monotonic() + max(0.0, min(float(seconds), self._remaining_budget()))
 
-    def _budget_message(self) -> str:
-        return f"the submission used up its {self.limits.submission_timeout_s:g} s time budget"
+    def _budget_message(self, account: str) -> str:
+        if not account:
+            return f"the submission used up its {self.limits.submission_timeout_s:g} s time budget"
+        return f"{account} used up its {self._share(account):g} s share of the submission's time"
 
     def _exchange(self, function: str, args: tuple, kwargs: dict) -> tuple[Frame, Frame | None]:
         """Send one CALL and read its reply and, after a RESULT or ERROR, the ARGUMENTS frame; on
@@ -435,10 +476,12 @@ class WorkerClient:
         self.last_call_mutated = top_level(self.last_call_changes)
 
     def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False) -> StudentError:
+        self._restart_owner = function
         if isinstance(exc, _Timeout):
             if by_budget:
-                self._fatal, self._fatal_kind = self._budget_message(), "budget"
-                return StudentError(f"{self._fatal} (during {function})", function, "budget")
+                message = self._budget_message(function)
+                self._broken[function] = (message, "budget")
+                return StudentError(message, function, "budget")
             message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
             self._broken[function] = (message, "timeout")
             return StudentError(message, function, "timeout")
