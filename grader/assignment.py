@@ -19,8 +19,12 @@ class ManifestError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-submission worker limits; seconds, megabytes and kilobytes as named."""
+    """Per-submission worker limits; seconds, megabytes and kilobytes as named.
 
+    disk_kb: what the submission's code may write in all (its private copy's growth; at level 1 also
+    every byte the worker process writes anywhere), see grader.sandbox.quota."""
+
+    disk_kb: int = 32 * 1024
     call_timeout_s: float = 20.0
     submission_timeout_s: float = 300.0
     cpu_s: int = 240

@@ -159,6 +159,7 @@ def test_doctor_reports_the_level_and_every_layer():
         assert row["available"] or (row["why_not"] and row["how_to_get"])
     text = CliRunner().invoke(main, ["doctor"]).output
     assert f"level {data['level']} of 4" in text
+    assert "Disk quota: each file a worker writes is capped by RLIMIT_FSIZE" in text and "disk_kb" in text
 
 
 def test_doctor_explains_an_unavailable_level(monkeypatch):
@@ -206,3 +207,14 @@ def test_root_drop_without_bubblewrap_holds_or_says_why(tmp_path):
     assert results["uid"] == confine.worker_user()[0]
     assert results["read_secret"].startswith("denied") and results["write_outside"].startswith("denied")
     assert results["write_copy"] == "allowed"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the advice for a grader already running as root needs root")
+def test_doctor_tells_a_root_grader_what_keeps_nobody_from_its_python(monkeypatch):
+    monkeypatch.setattr(confine, "probe_layers", lambda: {
+        **{layer: (True, "") for layer in confine.ALL_LAYERS},
+        confine.USER_DROP: (False, "as uid 65534: cannot start the probe: [Errno 13] Permission denied")})
+    text = CliRunner().invoke(main, ["doctor"]).output
+    advice = text.split("To get more:")[1]
+    assert "already runs as root" in advice and "python3 -m venv" in advice
+    assert "run the grader as root" not in advice

@@ -225,3 +225,26 @@ def test_markdown_outputs_keep_hostile_text_inside_code_blocks():
     fence = opening.removesuffix("text")
     assert fence == "````" and output.splitlines().count(fence) == 1  # the student's ``` cannot close the block
     assert output.index("<script>") < output.index("\n" + fence + "\n") and "**Hint:** Return `W" in output
+
+
+FAKE_TOOL = """#!/usr/bin/env bash
+echo "$0 $*" >> "$FAKE_LOG"
+if [ "${1:-}" = "-m" ] && [ "${2:-}" = "venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; fi
+exit 0
+"""
+
+
+def test_setup_builds_its_venv_under_autograder_root(tmp_path):
+    """setup.sh with apt-get and python3 stood in for: the venv goes to $AUTOGRADER_ROOT/venv."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("apt-get", "python3"):
+        (tools / name).write_text(FAKE_TOOL)
+        (tools / name).chmod(0o755)
+    root, log = tmp_path / "autograder", tmp_path / "log.txt"
+    env = {"PATH": f"{tools}:/usr/bin:/bin", "AUTOGRADER_ROOT": str(root), "FAKE_LOG": str(log)}
+    subprocess.run(["bash", str(DEFAULT_ROOT / "grader" / "gradescope" / "setup.sh")], env=env, check=True,
+                   capture_output=True)
+    calls = log.read_text()
+    assert f"-m venv {root}/venv" in calls and (root / "venv" / "bin" / "python").exists()
+    assert f"{root}/venv/bin/python -m pip install" in calls and "/autograder/venv" not in calls.replace(str(root), "")

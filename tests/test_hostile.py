@@ -35,7 +35,8 @@ CORPUS = Path(__file__).parent / "corpus" / "hostile"
 #: The partly wrong student: the reference with the 0.5·reg convention in softmax's loss (a realistic slip).
 PARTLY_WRONG = ("softmax.py", "+ reg * np.sum(W * W)", "+ 0.5 * reg * np.sum(W * W)")
 #: Short limits so the hostile cases cost seconds: a correct solution still never comes near them.
-LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64)
+LIMITS = Limits(call_timeout_s=5.0, submission_timeout_s=60.0, cpu_s=20, memory_mb=1024, output_kb=64,
+                disk_kb=8 * 1024)
 NETWORK_PORT = 47231  # the network case tries 127.0.0.1 on this port
 FILL = re.compile(r"# grader-test: fill ([\w ]+)")
 CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]")  # PEP 263's encoding declaration
@@ -339,18 +340,21 @@ def test_hostile_case_gets_no_points_it_did_not_earn(batch, case):
     result = result_of(batch, case)
     scores, comparable = function_scores(result), comparable_scores(result)
     honest = comparable_scores(batch["results"]["correct"])
-    ceilings, lost = expect.get("cap", {}), expect.get("lose", {})
+    ceilings, lost, less = expect.get("cap", {}), expect.get("lose", {}), expect.get("less", [])
     for function, score in scores.items():
         if function in lost:
             assert_loses_only(result, batch["results"]["correct"], function, lost[function], case)
             continue
         if function in expect["zero"]:
             assert score == 0, f"{case}: {function} scored {score}"
+        if function in less:
+            assert comparable[function] < honest[function], \
+                f"{case}: {function} scored {comparable[function]}, as much as the correct student"
         if function in ceilings:
             ceiling = comparable_scores(result_of(batch, ceilings[function]))[function]
             assert comparable[function] <= ceiling, \
                 f"{case}: {function} scored {comparable[function]}, more than {ceilings[function]}'s {ceiling}"
-        elif function not in expect["zero"] and function not in expect["unchecked"]:
+        elif function not in expect["zero"] + expect["unchecked"] + less:
             assert comparable[function] == honest[function], f"{case}: {function} (its honest code) lost points"
     for check in expect["checks"]:
         CHECKS[check](batch, case, expect, result)
@@ -416,6 +420,15 @@ def check_error_mentions(batch, case, expect, result):
     assert expect["error_mentions"] in result.get("error", "")
 
 
+def check_disk_bounded(batch, case, expect, result):
+    """The case prints how much it has written: never more than the quota plus what one quota tick lets
+    a fast writer add before it is stopped."""
+    written = [int(n) for n in re.findall(r"WROTE (\d+)", result.get("stdout", ""))]
+    assert written, "the case reported no writes"
+    assert max(written) <= 2 * LIMITS.disk_kb * 1024, f"wrote {max(written)} bytes, quota {LIMITS.disk_kb} KiB"
+    assert "disk quota" in (batch["out"] / "feedback" / f"{case}.md").read_text()
+
+
 def check_signal_isolation(batch, case, expect, result):
     assert batch["proc"].returncode == 0  # the grader survived, and graded everyone (test above)
 
@@ -424,7 +437,7 @@ CHECKS = {
     "attempted": check_attempted, "output_capped": check_output_capped, "no_leak": check_no_leak, "no_forgery": check_no_forgery,
     "others_unchanged": check_others_unchanged, "no_leftover": check_no_leftover,
     "no_network": check_no_network, "no_secret": check_no_secret, "error_mentions": check_error_mentions,
-    "needs_signal_isolation": check_signal_isolation,
+    "needs_signal_isolation": check_signal_isolation, "disk_bounded": check_disk_bounded,
 }
 
 
@@ -433,9 +446,9 @@ def test_every_case_states_a_verdict():
     assert len(CASES) >= 30
     for case, expect in CASES.items():
         assert expect["about"] and expect["entry"] in ("folder", "zip", "notebook"), case
-        assert set(expect["zero"]) <= functions and set(expect["unchecked"]) <= functions, case
-        assert expect["zero"] or expect["unchecked"] or expect.get("cap") or expect.get("lose"), \
-            f"{case} states no verdict"
+        assert set(expect["zero"]) | set(expect["unchecked"]) | set(expect.get("less", [])) <= functions, case
+        assert expect["zero"] or expect["unchecked"] or expect.get("cap") or expect.get("lose") \
+            or expect.get("less"), f"{case} states no verdict"
         assert set(expect.get("lose", {})) <= functions, case
         assert set(expect.get("cap", {}).values()) <= set(CASES), case
         assert set(expect["checks"]) <= set(CHECKS), case

@@ -42,6 +42,7 @@ def doctor(as_json: bool, requested: str):
     if data["bwrap"]:
         details.append(f"bubblewrap at {data['bwrap']}")
     click.echo("  (" + "; ".join(details) + ")")
+    click.echo(f"Disk quota: {data['disk_quota']}.")
     advice = [row for row in data["layers"] if not row["available"]]
     if advice:
         click.echo("To get more:")

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu): it installs a
-# Python >= 3.11 and the bundled grader with its dependencies into a virtual environment.
+# Python >= 3.11 and the bundled grader with its dependencies into a virtual environment, at
+# $AUTOGRADER_ROOT/venv (AUTOGRADER_ROOT defaults to /autograder, as in run_autograder; GRADER_VENV
+# overrides the folder). Workers run as 'nobody', who can execute this venv's Python (not under /root).
 set -euo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
-VENV="${GRADER_VENV:-/autograder/venv}"
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+VENV="${GRADER_VENV:-$ROOT/venv}"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update

@@ -22,6 +22,7 @@ from grader.grading.suite import load_suite
 from grader.i18n import Messages
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import SubmissionResult
+from grader.sandbox.scratch import Scratch, clean_stale
 from grader.sharding import select_shard
 from grader.submissions import Entry, Prepared, content_hash, prepare
 
@@ -57,7 +58,8 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
     preload(options.sandbox)
     load_suite(assignment, options.replay)
-    workdir = Path(tempfile.mkdtemp(prefix=f"grader-{_safe(prepared.student)}-"))
+    scratch = Scratch(f"{_safe(prepared.student)}-")
+    workdir = scratch.path
     try:
         job = launch(entry, prepared, workdir, digest, assignment, effective_limits(assignment, options),
                      options.sandbox)
@@ -66,7 +68,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
             police([job])
         return collect(job, assignment, logs_dir)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        scratch.remove()
 
 
 def _safe(student: str) -> str:
@@ -164,7 +166,9 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         progress.result, progress.resumed = result, resumed
         notify(progress)
 
-    scratch = Path(tempfile.mkdtemp(prefix="grader-batch-"))
+    clean_stale()  # what a grader killed earlier (SIGKILL: no cleanup ran) left in the temporary folder
+    batch_scratch = Scratch("batch-")
+    scratch = batch_scratch.path
     running: list[Job] = []
     pending = list(selected)
     preloaded = False
@@ -203,7 +207,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         finally:
             for job in running:
                 job.child.kill()
-            shutil.rmtree(scratch, ignore_errors=True)
+            batch_scratch.remove()
     write_class_reports(class_results(entries, results, out, shard), assignment, out)
     return [results[e.student] for e in selected]
 

@@ -13,18 +13,17 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.sandbox import confine
+from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
 from grader.sandbox.protocol import (
     DEFAULT_CAPS,
@@ -36,6 +35,8 @@ from grader.sandbox.protocol import (
     frame_parts,
     read_frame,
 )
+from grader.sandbox.quota import QUOTA_TICK_S, DiskQuota, QuotaExceeded
+from grader.sandbox.scratch import Scratch, remove_tree
 
 #: Largest submission file copied (bytes), and all files together.
 MAX_FILE_BYTES = 1024 * 1024
@@ -47,8 +48,13 @@ START_TIMEOUT_S = 60.0
 #: Processes the worker's own user may have (only set when workers run as a dedicated user: the
 #: limit counts every process of that user, so it stops fork bombs without touching anyone else).
 WORKER_USER_NPROC = 256
+#: Share of the submission's time split evenly between its graded functions (the rest is the trusted
+#: side's own work): each function gets submission_timeout_s * FUNCTION_SHARE / number of functions.
+FUNCTION_SHARE = 0.8
 #: Room for C-level writes past the output cap before RLIMIT_FSIZE stops them (bytes).
 OUTPUT_SLACK = 4096
+#: Size the grader asks for its pipes (bytes): a reply this big may sit written but not yet read.
+PIPE_BYTES = 1024 * 1024
 
 
 class StudentError(Exception):
@@ -66,6 +72,12 @@ class StudentError(Exception):
         self.traceback = traceback
 
 
+class GraderFault(RuntimeError):
+    """The grader itself failed, not the student: a hidden test passed a value the protocol cannot
+    carry (say, a dict with int keys). The message is for the instructor; a student reads that the
+    check could not run, never that it is their mistake."""
+
+
 class _Timeout(Exception):
     pass
 
@@ -81,6 +93,9 @@ class _Worker:
     proc: subprocess.Popen
     read_fd: int
     write_fd: int
+    measured_pid: int | None = None  # the worker's own pid when the grader started it directly
+    received: int = 0  # bytes the grader read from it
+    checked: float = 0.0  # when its quota was last checked (monotonic seconds)
 
 
 def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[str, str]:
@@ -165,6 +180,8 @@ class WorkerClient:
     client = WorkerClient(Path("submissions/alice"), assignment)
     loss, dW = client.call("svm_loss_naive", W, X, y, 0.1)   # or StudentError
     client.last_call_mutated   # positions (and keyword names) of arguments the call modified
+    client.last_call_changes   # where: paths such as (2, "velocity") for config["velocity"]
+    client.last_call_arguments # (args, kwargs) as the call left them, rebuilt from the worker's reply
     client.problems            # {file: why it could not be used}, e.g. a SyntaxError at import
     client.output()            # the worker's captured stdout + stderr, capped
     client.close()             # kill the process group, remove the private copy
@@ -178,19 +195,27 @@ class WorkerClient:
         self.caps = caps
         self.python = python
         self.max_crashes = max_crashes
-        self.root = Path(tempfile.mkdtemp(prefix="grader-worker-"))
-        self.root.chmod(0o711)
+        self._scratch = Scratch("worker-", mode=0o711)
+        self.root = self._scratch.path
+        self.source = Path(submission_dir)
         self.copy_dir = self.root / "submission"
         self.output_path = self.root / "output.txt"
-        self.problems: dict[str, str] = copy_submission(Path(submission_dir), self.copy_dir, assignment.files)
+        self.problems: dict[str, str] = copy_submission(self.source, self.copy_dir, assignment.files)
+        self.quota = DiskQuota(self.copy_dir, int(self.limits.disk_kb) * 1024,
+                               allowance=self.output_bytes + OUTPUT_SLACK + PIPE_BYTES)
+        self.quota.reset()
         self.functions_found: tuple[str, ...] = ()
         self.last_call_mutated: tuple = ()
+        self.last_call_changes: tuple = ()
+        self.last_call_arguments: tuple[tuple, dict] = ((), {})
         self._worker: _Worker | None = None
         self._fatal = ""  # set when no call can run any more: the message every call raises
         self._fatal_kind = "crash"
         self._broken: dict[str, tuple[str, str]] = {}  # circuit breaker: function -> (message, kind)
         self._crashes: Counter = Counter()
-        self._spent = 0.0
+        self._spent: Counter = Counter()  # seconds per account: a function's name, or "" for the first start
+        self._account = ""  # whose time is being spent now
+        self._restart_owner = ""  # the function whose failure stopped the last worker: it pays the restart
         self._closed_output: str | None = None
         self._buffer = bytearray()  # reused for every reply: decoding copies what it keeps
 
@@ -207,11 +232,8 @@ class WorkerClient:
 
     def start(self) -> None:
         """Start the worker now (calls start it when needed): load problems are known afterwards."""
-        began = time.monotonic()
-        try:
-            self._ensure_worker()
-        finally:
-            self._spent += time.monotonic() - began
+        self._account = ""
+        self._timed(self._ensure_worker)
 
     def call(self, function: str, *args, **kwargs):
         """function(*args, **kwargs) run by the worker: its plain value, or StudentError.
@@ -228,19 +250,31 @@ class WorkerClient:
     def _call(self, function: str, args: tuple, kwargs: dict):
         if self._closed_output is not None:
             raise RuntimeError(f"call({function!r}) after close(): this WorkerClient is closed")
-        self.last_call_mutated = ()
+        self.last_call_mutated, self.last_call_changes, self.last_call_arguments = (), (), ((), {})
         if function in self._broken:
             message, kind = self._broken[function]
             raise StudentError(message, function, kind)
-        began = time.monotonic()
-        try:
-            self._ensure_worker()
-            if self._fatal:
-                raise StudentError(self._fatal, function, self._fatal_kind)
-            frame = self._exchange(function, args, kwargs)
-        finally:
-            self._spent += time.monotonic() - began
-        return self._interpret(function, frame, len(args), kwargs)
+        if self._worker is None and self._restart_owner not in ("", function):
+            self._account = self._restart_owner  # the function that stopped the last worker pays its restart
+            self._timed(self._ensure_worker)
+        self._restart_owner = ""
+        if self._worker is None and not self._fatal:
+            self._account = function
+            self._timed(self._ensure_worker)
+        if self._fatal:
+            raise StudentError(self._fatal, function, self._fatal_kind)
+        if self._remaining_budget(function) <= 0:
+            self._broken.setdefault(function, (self._budget_message(function), "budget"))
+        if function in self._broken:
+            message, kind = self._broken[function]
+            raise StudentError(message, function, kind)
+        if self._worker is None:  # its own time ran out while the worker was starting
+            raise StudentError(self._budget_message(function), function, "budget")
+        self._account = function
+        frame, after = self._timed(lambda: self._exchange(function, args, kwargs))
+        if after is not None:
+            self._record_changes(function, args, kwargs, after)
+        return self._interpret(function, frame)
 
     def output(self) -> str:
         """The worker's stdout and stderr so far (all restarts), capped at the manifest's output_kb."""
@@ -267,7 +301,7 @@ class WorkerClient:
             self._worker = None
         if self._closed_output is None:
             self._closed_output = self.output()
-            shutil.rmtree(self.root, ignore_errors=True)
+            self._scratch.remove()
 
     def __enter__(self):
         return self
@@ -277,8 +311,34 @@ class WorkerClient:
 
     # ---------------------------------------------------------------------------- the worker
 
-    def _remaining_budget(self) -> float:
-        return float(self.limits.submission_timeout_s) - self._spent
+    def _timed(self, step):
+        """step(), its wall time charged to the current account."""
+        account, began = self._account, time.monotonic()
+        try:
+            return step()
+        finally:
+            self._spent[account] += time.monotonic() - began
+
+    def _share(self, account: str) -> float:
+        """Seconds an account may spend: an even share of the submission's time per graded function,
+        so one slow function never takes another's time, whatever the order of the calls; the first
+        start (before any call) is bounded by START_TIMEOUT_S and the per-file import timeout."""
+        total = float(self.limits.submission_timeout_s)
+        if not account:
+            return total
+        return total * FUNCTION_SHARE / max(1, len(self.assignment.functions))
+
+    def _remaining_budget(self, account: str | None = None) -> float:
+        account = self._account if account is None else account
+        return self._share(account) - self._spent[account]
+
+    def _out_of_budget(self) -> None:
+        """The current account has no time left: its function stops being called (or, before any call,
+        nothing can run)."""
+        if self._account:
+            self._broken.setdefault(self._account, (self._budget_message(self._account), "budget"))
+        else:
+            self._fatal, self._fatal_kind = self._budget_message(""), "budget"
 
     def _spawn(self) -> _Worker | None:
         worker_read, grader_write = os.pipe()
@@ -321,17 +381,18 @@ class WorkerClient:
             os.set_blocking(fd, False)
             if hasattr(fcntl, "F_SETPIPE_SZ"):
                 try:
-                    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1024 * 1024)
+                    fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
                 except OSError:
                     pass
-        return _Worker(proc, grader_read, grader_write)
+        measured = proc.pid if self.confinement.bwrap is None else None
+        return _Worker(proc, grader_read, grader_write, measured, checked=time.monotonic())
 
     def _ensure_worker(self) -> None:
         """Start a worker unless one runs; a file whose import hangs or kills the worker is recorded
         in problems and left out of the next start, so the other files still load."""
         while self._worker is None and not self._fatal:
             if self._remaining_budget() <= 0:
-                self._fatal, self._fatal_kind = self._budget_message(), "budget"
+                self._out_of_budget()
                 return
             worker = self._spawn()
             if worker is None:
@@ -345,19 +406,21 @@ class WorkerClient:
                         loading = frame.items[0]
                         deadline = self._deadline(self.limits.call_timeout_s)
                     elif frame.type == MsgType.READY and len(frame.items) == 2:
+                        self._check_quota(worker, force=True)
                         self._accept_ready(frame.items)
                         self._worker = worker
                         break
                     else:
                         raise ProtocolError(f"unexpected {frame.type.name} frame while loading")
-            except (_Timeout, _Eof, ProtocolError) as exc:
+            except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
                 ending = self._stop(worker, exc)
                 if loading in self.assignment.files and loading not in self.problems:
                     self.problems[loading] = (
                         f"importing it did not finish within {self.limits.call_timeout_s:g} s"
                         if isinstance(exc, _Timeout) else f"importing it {ending}")
                 elif self._remaining_budget() <= 0:
-                    self._fatal, self._fatal_kind = self._budget_message(), "budget"
+                    self._out_of_budget()
+                    return
                 else:
                     self._fatal = f"the worker could not start: it {ending}" + _tail(self.output())
 
@@ -373,31 +436,59 @@ class WorkerClient:
     def _deadline(self, seconds: float) -> float:
         return time.monotonic() + max(0.0, min(float(seconds), self._remaining_budget()))
 
-    def _budget_message(self) -> str:
-        return f"the submission used up its {self.limits.submission_timeout_s:g} s time budget"
+    def _budget_message(self, account: str) -> str:
+        if not account:
+            return f"the submission used up its {self.limits.submission_timeout_s:g} s time budget"
+        return f"{account} used up its {self._share(account):g} s share of the submission's time"
 
-    def _exchange(self, function: str, args: tuple, kwargs: dict) -> Frame:
-        """Send one CALL and read its reply; on timeout/EOF/garbage stop the worker and raise."""
-        # strict: arguments the worker could not rebuild are the hidden test's bug (ProtocolError)
-        parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps, strict=True)
+    def _exchange(self, function: str, args: tuple, kwargs: dict) -> tuple[Frame, Frame | None]:
+        """Send one CALL and read its reply and, after a RESULT or ERROR, the ARGUMENTS frame; on
+        timeout/EOF/garbage stop the worker and raise StudentError. Arguments the protocol cannot
+        carry are the hidden test's bug: GraderFault, raised before anything is sent."""
+        try:
+            parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps, strict=True)
+        except ProtocolError as exc:
+            raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
         by_budget = self._remaining_budget() < self.limits.call_timeout_s
         deadline = self._deadline(self.limits.call_timeout_s)
         try:
             self._write(worker, parts, deadline)
-            return self._read_frame(worker, deadline)
-        except (_Timeout, _Eof, ProtocolError) as exc:
+            reply = self._read_frame(worker, deadline)
+            after = None
+            if reply.type in (MsgType.RESULT, MsgType.ERROR):
+                after = self._read_frame(worker, deadline)
+                if after.type != MsgType.ARGUMENTS:
+                    raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
+                if not _matches_call(after.items, len(args), kwargs):
+                    raise ProtocolError("the arguments sent back do not match the call")
+            self._check_quota(worker, force=True)
+            return reply, after
+        except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget) from None
 
+    def _record_changes(self, function: str, args: tuple, kwargs: dict, after: Frame) -> None:
+        """Compare the arguments as the call left them with what was sent (both held here)."""
+        args_after, kwargs_after = after.items[0], dict(after.items[1])
+        self.last_call_arguments = (args_after, kwargs_after)
+        self.last_call_changes = call_changes(args, kwargs, args_after, kwargs_after, self.caps)
+        self.last_call_mutated = top_level(self.last_call_changes)
+
     def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False) -> StudentError:
+        self._restart_owner = function
         if isinstance(exc, _Timeout):
             if by_budget:
-                self._fatal, self._fatal_kind = self._budget_message(), "budget"
-                return StudentError(f"{self._fatal} (during {function})", function, "budget")
+                message = self._budget_message(function)
+                self._broken[function] = (message, "budget")
+                return StudentError(message, function, "budget")
             message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
             self._broken[function] = (message, "timeout")
             return StudentError(message, function, "timeout")
+        if isinstance(exc, QuotaExceeded):
+            message = f"{function} {exc}; the submission's folder was reset and {function} is not called again"
+            self._broken[function] = (message, "quota")
+            return StudentError(message, function, "quota")
         if isinstance(exc, ProtocolError):
             message = f"the worker sent an unreadable reply during {function}: {exc}"
         else:
@@ -407,19 +498,17 @@ class WorkerClient:
             self._broken[function] = (message, "crash")
         return StudentError(message, function, "crash")
 
-    def _interpret(self, function: str, frame: Frame, nargs: int, kwargs: dict):
+    def _interpret(self, function: str, frame: Frame):
         items = frame.items
-        if frame.type == MsgType.RESULT and len(items) == 2 and _valid_mutated(items[1], nargs, kwargs):
-            self.last_call_mutated = items[1]
+        if frame.type == MsgType.RESULT and len(items) == 1:
             unsupported = _find_unsupported(items[0])
             if unsupported is not None:
                 raise StudentError(f"{function} returned a {unsupported.type_name}, which the grader cannot "
-                                   "read (return floats, ints and numpy arrays)", function, "unreadable")
+                                   "read (return floats, ints, numpy arrays, and tuples, lists or str-keyed "
+                                   "dicts of them)", function, "unreadable")
             return items[0]
-        if (frame.type == MsgType.ERROR and len(items) == 4 and _is_text_tuple(items[:3], 3)
-                and _valid_mutated(items[3], nargs, kwargs)):
-            self.last_call_mutated = items[3]
-            kind, message, trace = (text[:MAX_MESSAGE] for text in items[:3])
+        if frame.type == MsgType.ERROR and _is_text_tuple(items, 3):
+            kind, message, trace = (text[:MAX_MESSAGE] for text in items)
             if kind == "UnreadableResult":
                 raise StudentError(f"{function} {message}", function, "unreadable")
             text = f"{function} raised {kind}: {message}" if message else f"{function} raised {kind}"
@@ -438,7 +527,7 @@ class WorkerClient:
                 try:
                     view = view[os.write(worker.write_fd, view):]
                 except BlockingIOError:
-                    self._wait(worker.write_fd, select.POLLOUT, deadline)
+                    self._wait(worker, worker.write_fd, select.POLLOUT, deadline)
                 except (BrokenPipeError, ConnectionResetError):
                     raise _Eof() from None
 
@@ -452,32 +541,47 @@ class WorkerClient:
                 try:
                     count = os.readv(worker.read_fd, [view[got:]])
                 except BlockingIOError:
-                    self._wait(worker.read_fd, select.POLLIN, deadline)
+                    self._wait(worker, worker.read_fd, select.POLLIN, deadline)
                     continue
                 if count == 0:
                     raise _Eof()
                 got += count
+                worker.received += count
             return view
 
         return read_frame(read_exact, self.caps)
 
-    @staticmethod
-    def _wait(fd: int, event: int, deadline: float) -> None:
+    def _wait(self, worker: _Worker, fd: int, event: int, deadline: float) -> None:
+        """Wait until fd is ready, checking the disk quota every QUOTA_TICK_S; _Timeout after deadline."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _Timeout()
         poller = select.poll()
         poller.register(fd, event)
-        poller.poll(remaining * 1000)
+        poller.poll(min(remaining, QUOTA_TICK_S) * 1000)
+        self._check_quota(worker)
+
+    def _check_quota(self, worker: _Worker, force: bool = False) -> None:
+        """QuotaExceeded when the submission wrote more than its disk quota (checked at most every tick)."""
+        now = time.monotonic()
+        if force or now - worker.checked >= QUOTA_TICK_S:
+            worker.checked = now
+            self.quota.check(worker.measured_pid, worker.received)
 
     def _stop(self, worker: _Worker, exc: Exception) -> str:
-        """Kill the worker after a failure; how it ended, in words."""
+        """Kill the worker after a failure; how it ended, in words. After a quota breach the private
+        copy is reset to the submission's files, so the next worker starts with a clean folder."""
         returncode = None
         if isinstance(exc, _Eof):
             returncode = _exit_status(worker.proc, timeout=2.0)
         self._kill(worker)
         if self._worker is worker:
             self._worker = None
+        if isinstance(exc, QuotaExceeded):
+            remove_tree(self.copy_dir)
+            copy_submission(self.source, self.copy_dir, self.assignment.files)
+            self.quota.reset()
+            return str(exc)
         return describe_exit(returncode, self.limits.cpu_s)
 
     @staticmethod
@@ -520,14 +624,23 @@ def _is_text_tuple(items, n: int) -> bool:
     return isinstance(items, tuple) and len(items) == n and all(isinstance(i, str) for i in items)
 
 
-def _valid_mutated(mutated, nargs: int, kwargs: dict) -> bool:
-    return isinstance(mutated, tuple) and all(
-        (type(m) is int and 0 <= m < nargs) or (type(m) is str and m in kwargs) for m in mutated)
+def _matches_call(items: tuple, nargs: int, kwargs: dict) -> bool:
+    """Whether an ARGUMENTS frame's items are (nargs values, the call's keywords each once)."""
+    if not (len(items) == 2 and isinstance(items[0], tuple) and len(items[0]) == nargs
+            and isinstance(items[1], tuple)):
+        return False
+    pairs = items[1]
+    if not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+        return False
+    names = [p[0] for p in pairs]
+    return len(names) == len(set(names)) and set(names) == set(kwargs)
 
 
 def _find_unsupported(value) -> Unsupported | None:
     if isinstance(value, Unsupported):
         return value
+    if isinstance(value, dict):
+        value = tuple(value.values())
     if isinstance(value, (tuple, list)):
         for item in value:
             found = _find_unsupported(item)

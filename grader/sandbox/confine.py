@@ -530,13 +530,38 @@ def probe(requested: str = "auto") -> Confinement:
     )
 
 
+def how_to_get(layer: str) -> str:
+    """The advice for a missing layer, for this machine: a grader already running as root is told what
+    keeps 'nobody' from running its Python instead of being told to run as root."""
+    if layer != USER_DROP or os.geteuid() != 0:
+        return HOW_TO_GET[layer]
+    real = Path(os.path.realpath(sys.executable))
+    blocked = next((str(p) for p in [*reversed(real.parents), real] if not os.stat(p).st_mode & 0o001), None)
+    where = f"{blocked} is closed to others" if blocked else "its installation is not readable by others"
+    return (f"the grader already runs as root, but 'nobody' cannot run its Python {real} ({where}): "
+            "install the grader in a virtual environment 'nobody' can execute, outside /root, e.g. "
+            "`python3 -m venv /opt/grader && /opt/grader/bin/pip install 'grader[sandbox]'` "
+            "(apt-get install python3-venv), and grade with /opt/grader/bin/grader")
+
+
+def disk_quota_words(confinement: Confinement) -> str:
+    """What bounds a submission's writes at this level, in one sentence (for `grader doctor`)."""
+    where = ("its private copy is the only place it may write" if confinement.level >= 2 else
+             "its private copy, and every byte the worker process itself writes anywhere (level 1 does not "
+             "stop writes outside the copy, nor count a process the worker forks)")
+    return ("each file a worker writes is capped by RLIMIT_FSIZE (the manifest's output_kb + 4 KiB); all it "
+            "writes by the manifest's [limits] disk_kb (default 32 MiB), checked by the grader every 50 ms "
+            f"and after every call: {where}")
+
+
 def report(confinement: Confinement) -> dict:
     """What `grader doctor` shows: the level, and for each layer whether it is here, in force, why not, how to get it."""
     found = probe_layers()
     layers = [{"layer": layer, "available": found[layer][0], "in_force": layer in confinement.layers,
-               "why_not": found[layer][1], "how_to_get": "" if found[layer][0] else HOW_TO_GET[layer]}
+               "why_not": found[layer][1], "how_to_get": "" if found[layer][0] else how_to_get(layer)}
               for layer in ALL_LAYERS]
     return {"level": confinement.level, "name": confinement.name, "base_layers": list(BASE_LAYERS),
+            "disk_quota": disk_quota_words(confinement),
             "layers": layers, "landlock_abi": landlock_abi() if found["landlock"][0] else 0,
             "worker_uid": confinement.user[0] if confinement.user else os.geteuid(),
             "bwrap": shutil.which("bwrap") or ""}
