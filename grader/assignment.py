@@ -47,6 +47,10 @@ class Assignment:
     limits: Limits
     root: Path = field(default=DEFAULT_ROOT)
     late: LatePolicy | None = None
+    #: Finished files of the kit supplied to every graded submission (the kit's copy replaces the student's).
+    provided_files: tuple[str, ...] = ()
+    #: Finished functions handed out inside student files: not graded, and not a leak of the reference.
+    provided_functions: tuple[str, ...] = ()
 
     @property
     def kit_dir(self) -> Path:
@@ -96,6 +100,13 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
         )
         limits = Limits(**data.get("limits", {}))
         late = LatePolicy.from_table(data["late"]) if "late" in data else None
+        provided = data.get("provided", {})
+        provided_files = tuple(str(f) for f in provided.get("files", ()))
+        for file in provided_files:
+            if Path(file).name != file or not file.endswith(".py"):
+                raise ValueError(f"provided file {file!r} must be a .py file name without folders")
+            if file in {spec.file for spec in functions}:
+                raise ValueError(f"provided file {file!r} holds graded functions")
         return Assignment(
             name=str(data.get("name", name)),
             title=str(data.get("title", name)),
@@ -104,6 +115,8 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             limits=limits,
             root=root,
             late=late,
+            provided_files=provided_files,
+            provided_functions=tuple(str(f) for f in provided.get("functions", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

@@ -106,6 +106,15 @@ def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[
     return problems
 
 
+def supply_provided(assignment, target: Path) -> None:
+    """Copy the assignment's provided files (finished kit code) into target, replacing the student's copies."""
+    for file in getattr(assignment, "provided_files", ()):
+        source = assignment.kit_dir / file
+        if source.is_file():
+            shutil.copyfile(source, target / file)
+            (target / file).chmod(0o644)
+
+
 def _copy_one(source: Path, target: Path, room: int) -> int | str:
     """Copy one regular file without following symlinks: its size, or why it was not copied."""
     try:
@@ -183,6 +192,7 @@ class WorkerClient:
         self.copy_dir = self.root / "submission"
         self.output_path = self.root / "output.txt"
         self.problems: dict[str, str] = copy_submission(Path(submission_dir), self.copy_dir, assignment.files)
+        supply_provided(assignment, self.copy_dir)
         self.functions_found: tuple[str, ...] = ()
         self.last_call_mutated: tuple = ()
         self._worker: _Worker | None = None
