@@ -6,7 +6,8 @@ Run as: pytest hidden_tests/<name> -p grader.pytest_plugin --submission DIR [--g
 
 `student` is a proxy to a sandboxed worker process (grader.sandbox): student.<function>(...) runs
 there and returns plain values or raises grader.sandbox.StudentError; student.last_call_mutated
-names the arguments the last call modified. `--in-process` imports the submission here instead
+names the arguments the last call modified and student.last_call_changes where (paths such as
+(2, "velocity")), both decided here from the arguments the worker sends back (grader.sandbox.changes). `--in-process` imports the submission here instead
 (trusted code only: debugging the suite on the reference or on your own files).
 
 A test declares what it is worth with
@@ -27,9 +28,9 @@ from grader.assignment import Assignment, Limits, load_assignment
 from grader.binding import bind_in_process
 from grader.grading.replay import run_replayed
 from grader.results import TestResult
-from grader.sandbox import StudentError, WorkerClient
+from grader.sandbox import GraderFault, StudentError, WorkerClient
+from grader.sandbox.changes import call_changes, keep, top_level
 from grader.sandbox.confine import probe
-from grader.sandbox.worker import mutated, snapshot
 
 
 def pytest_addoption(parser):
@@ -78,7 +79,9 @@ class RemoteFunction:
 
 class StudentProxy:
     """student.<function>(...) for every function of the manifest, run in the worker;
-    student.last_call_mutated: positions (and keyword names) of arguments the last call modified."""
+    student.last_call_mutated: positions (and keyword names) of arguments the last call modified;
+    student.last_call_changes: the paths changed inside them, e.g. ((0,), (2, "velocity"));
+    student.last_call_arguments: (args, kwargs) as the last call left them."""
 
     def __init__(self, client: WorkerClient, names):
         self._client = client
@@ -89,23 +92,36 @@ class StudentProxy:
     def last_call_mutated(self) -> tuple:
         return self._client.last_call_mutated
 
+    @property
+    def last_call_changes(self) -> tuple:
+        return self._client.last_call_changes
+
+    @property
+    def last_call_arguments(self) -> tuple[tuple, dict]:
+        return self._client.last_call_arguments
+
 
 class InProcessStudent:
-    """The --in-process binding: the submission's functions imported here, with last_call_mutated."""
+    """The --in-process binding: the submission's functions imported here, with the same
+    last_call_mutated / last_call_changes / last_call_arguments as the sandboxed proxy."""
 
     def __init__(self, namespace):
         self.last_call_mutated: tuple = ()
+        self.last_call_changes: tuple = ()
+        self.last_call_arguments: tuple[tuple, dict] = ((), {})
         for name, fn in vars(namespace).items():
             setattr(self, name, self._tracked(fn))
 
     def _tracked(self, fn):
         def call(*args, **kwargs):
-            before = snapshot(args, kwargs)
-            self.last_call_mutated = ()
+            before_args, before_kwargs = keep(args), keep(kwargs)
+            self.last_call_mutated, self.last_call_changes = (), ()
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.last_call_mutated = mutated(before, args, kwargs)
+                self.last_call_arguments = (args, kwargs)
+                self.last_call_changes = call_changes(before_args, before_kwargs, args, kwargs)
+                self.last_call_mutated = top_level(self.last_call_changes)
 
         call.__name__ = fn.__name__
         return call
@@ -199,6 +215,22 @@ def _as_falsifying_example(note: str) -> str:
     return note
 
 
+#: What a student reads for a check the grader itself could not run (the instructor gets the detail).
+GRADER_FAULT_MESSAGE = ("This check could not run because of a fault in the grader, not in your code; "
+                        "your instructor has been told.")
+
+
+def grader_fault(exc: BaseException) -> GraderFault | None:
+    """The GraderFault behind a test failure (alone or inside an exception group), else None."""
+    if isinstance(exc, GraderFault):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = grader_fault(inner)
+        if found is not None:
+            return found
+    return None
+
+
 def failure_message(excinfo) -> tuple[str, str]:
     """The teaching message of a failed test and Hypothesis's falsifying example (without test source)."""
     exc = excinfo.value
@@ -221,6 +253,7 @@ class ResultsRecorder:
         self.path = path
         self.binding = binding
         self.results: dict[str, TestResult] = {}
+        self.faults: list[str] = []  # grader faults, for the instructor
         self.started = time.monotonic()
 
     @pytest.hookimpl(hookwrapper=True)
@@ -235,7 +268,11 @@ class ResultsRecorder:
             points = float(marker.kwargs["points"])
             doc = (getattr(item.obj, "__doc__", None) or item.name).strip().splitlines()[0]
             message, example = ("", "")
-            if failed and call.excinfo is not None:
+            fault = grader_fault(call.excinfo.value) if failed and call.excinfo is not None else None
+            if fault is not None:
+                self.faults.append(f"grader fault in {item.nodeid}: {fault}")
+                message = GRADER_FAULT_MESSAGE
+            elif failed and call.excinfo is not None:
                 message, example = failure_message(call.excinfo)
             self.results[item.nodeid] = TestResult(
                 name=doc,
@@ -247,7 +284,7 @@ class ResultsRecorder:
                 output=message,
                 # The hint names the property's likely mistake: a failure before the property ran
                 # (a fixture such as a gate) is not that mistake.
-                hint=marker.kwargs.get("hint", "") if failed and report.when == "call" else "",
+                hint=marker.kwargs.get("hint", "") if failed and report.when == "call" and fault is None else "",
                 falsifying_example=example,
                 duration_s=report.duration,
             )
@@ -257,7 +294,7 @@ class ResultsRecorder:
             "tests": [vars(r) for r in self.results.values()],
             "sandbox": self.binding.sandbox,
             "stdout": self.binding.stdout,
-            "error": self.binding.error,
+            "error": "; ".join(filter(None, [self.binding.error, *dict.fromkeys(self.faults)])),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -37,7 +37,8 @@ scalars = st.one_of(
     st.sampled_from(DTYPES).flatmap(lambda dt: hnp.from_dtype(dt).map(lambda v: np.asarray(v, dt)[()])),
 )
 values = st.recursive(st.one_of(scalars, arrays),
-                      lambda inner: st.one_of(st.tuples(inner, inner), st.lists(inner, max_size=4)),
+                      lambda inner: st.one_of(st.tuples(inner, inner), st.lists(inner, max_size=4),
+                                              st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                       max_leaves=10)
 
 
@@ -47,6 +48,8 @@ def same(a, b) -> bool:
         return False
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (np.ndarray, np.generic)):
         return a.dtype == b.dtype and np.shape(a) == np.shape(b) and a.tobytes() == b.tobytes()
     if isinstance(a, float):
@@ -96,9 +99,29 @@ def test_subclasses_come_back_as_plain_float_and_ndarray():
 
 
 def test_values_that_cannot_cross_become_unsupported_with_their_type_name():
-    got = round_trip({"a": 1}, np.zeros(2, complex), np.complex128(1j), object())
-    assert got == (Unsupported("dict"), Unsupported("ndarray of complex128"), Unsupported("numpy complex128"),
-                   Unsupported("object"))
+    got = round_trip({1: "a"}, np.zeros(2, complex), np.complex128(1j), object(), {1, 2})
+    assert got == (Unsupported("dict with a int key (keys must be str)"), Unsupported("ndarray of complex128"),
+                   Unsupported("numpy complex128"), Unsupported("object"), Unsupported("set"))
+
+
+def test_an_optimizer_config_crosses_as_a_plain_dict_in_order():
+    class Config(dict):
+        def items(self):
+            return [("forged", 1)]
+
+    config = Config(learning_rate=1e-3, beta1=0.9, m=np.zeros((2, 3)), v=np.ones((2, 3), np.float32), t=5)
+    (got,) = round_trip(config)
+    assert type(got) is dict and list(got) == ["learning_rate", "beta1", "m", "v", "t"]
+    assert same(got, dict(config))
+
+
+def test_dicts_are_bounded_in_entries_key_length_and_depth():
+    caps = Caps(max_dict_len=3, max_key_bytes=4, max_depth=2)
+    for value, cap in [({str(i): i for i in range(4)}, "entries"), ({"toolong": 1}, "key of"),
+                       ({"a": {"b": {"c": {"d": 1}}}}, "nested deeper")]:
+        with pytest.raises(ProtocolError, match=cap):
+            encode_frame(MsgType.RESULT, (value,), caps)
+    assert round_trip({"abcd": {"b": 1}}, caps=caps) == ({"abcd": {"b": 1}},)
 
 
 @pytest.mark.parametrize("value, cap", [
@@ -149,10 +172,11 @@ def test_random_bytes_never_raise_anything_but_protocol_error(data):
 
 VALID = encode_frame(MsgType.ERROR, ("ValueError", "boom", "", (0, 2)))
 VALID_ARRAYS = encode_frame(MsgType.RESULT, ((1.5, np.arange(6.0).reshape(2, 3)), [np.int64(3), None, True]))
+VALID_DICT = encode_frame(MsgType.ARGUMENTS, ((np.ones(3), {"learning_rate": 0.01, "velocity": np.zeros(3)}), ()))
 
 
 @SETTINGS
-@given(st.sampled_from([VALID, VALID_ARRAYS]), st.data())
+@given(st.sampled_from([VALID, VALID_ARRAYS, VALID_DICT]), st.data())
 def test_corrupted_valid_frames_raise_only_protocol_error(frame, data):
     position = data.draw(st.integers(0, len(frame) - 1))
     byte = data.draw(st.integers(0, 255))
@@ -160,7 +184,7 @@ def test_corrupted_valid_frames_raise_only_protocol_error(frame, data):
     decodes_or_protocol_error(corrupted)
 
 
-@pytest.mark.parametrize("frame", [VALID, VALID_ARRAYS])
+@pytest.mark.parametrize("frame", [VALID, VALID_ARRAYS, VALID_DICT])
 def test_every_truncation_and_extension_is_a_protocol_error(frame):
     for end in range(len(frame)):
         with pytest.raises(ProtocolError):
@@ -183,6 +207,12 @@ def test_every_truncation_and_extension_is_a_protocol_error(frame):
     (b"t" + struct.pack("<I", 1000), 1, "truncated"),
     (b"i" + struct.pack("<H", 0), 1, "int of"),
     (b"t\1\0\0\0" * 20 + b"N", 1, "nested deeper"),
+    (b"d" + struct.pack("<I", 2**31), 1, "dict of"),
+    (b"d" + struct.pack("<I", 200), 1, "truncated"),
+    (b"d\1\0\0\0i\1\0\1NN", 1, "not a string"),
+    (b"d\2\0\0\0u\1\0\0\0aNu\1\0\0\0aN", 1, "twice"),
+    (b"d\1\0\0\0u" + struct.pack("<I", 1000) + b"a" * 1000 + b"N", 1, "string of"),
+    (b"d\1\0\0\0u\1\0\0\0a" * 20 + b"N", 1, "nested deeper"),
 ])
 def test_malformed_payloads_name_the_problem(payload, count, message):
     with pytest.raises(ProtocolError, match=message):
@@ -237,7 +267,7 @@ def test_caps_are_configurable():
 
 
 def test_strict_encoding_refuses_what_would_cross_as_unsupported():
-    for value in ({"a": 1}, np.zeros(2, complex), [1, object()]):
+    for value in ({1: "a"}, np.zeros(2, complex), [1, object()], {"a": {"b": object()}}):
         with pytest.raises(ProtocolError, match="cannot be sent"):
             frame_parts(MsgType.CALL, ("f", (value,)), strict=True)
-    assert frame_parts(MsgType.CALL, ("f", (np.zeros(2), [1, 2.0])), strict=True)
+    assert frame_parts(MsgType.CALL, ("f", (np.zeros(2), [1, 2.0], {"velocity": np.ones(2)})), strict=True)

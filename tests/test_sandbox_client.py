@@ -67,19 +67,27 @@ def read_exact(n):
         data += chunk
     return data
 os.write(write_fd, encode_frame(MsgType.READY, ((), ("sgd_step",))))
+ARGS = encode_frame(MsgType.ARGUMENTS, ((1.0, 1.0, 1.0), ()))
 while True:
     read_frame(read_exact)
     {reply}
 """
 
 REPLIES = {
-    "mutated index out of range": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0, (7,))))",
-    "error items not text": "os.write(write_fd, encode_frame(MsgType.ERROR, (1, 2, 3, ())))",
+    "result with two items": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0, (7,))) + ARGS)",
+    "no arguments after the result": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,)))",
+    "arguments of another call": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,)) + "
+                                 "encode_frame(MsgType.ARGUMENTS, ((1.0,), ())))",
+    "a keyword that was not sent": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,)) + "
+                                   "encode_frame(MsgType.ARGUMENTS, ((1.0, 1.0, 1.0), (('x', 1),))))",
+    "a result where the arguments belong": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,)) * 2)",
+    "error items not text": "os.write(write_fd, encode_frame(MsgType.ERROR, (1, 2, 3)) + ARGS)",
     "wrong message type": "os.write(write_fd, encode_frame(MsgType.LOADING, ('optim.py',)))",
     "not found without text": "os.write(write_fd, encode_frame(MsgType.NOT_FOUND, ()))",
-    "oversized header": "os.write(write_fd, b'GRSB\\x01\\x02\\x00\\x00\\x01\\x00\\x00\\x00' + (2**40).to_bytes(8, 'little'))",
+    "oversized header": "os.write(write_fd, b'GRSB\\x02\\x02\\x00\\x00\\x01\\x00\\x00\\x00' + (2**40).to_bytes(8, 'little'))",
     "random bytes": "os.write(write_fd, os.urandom(64))",
-    "half a frame then silence": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0, ()))[:10]); time.sleep(60)",
+    "half a frame then silence": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,))[:10]); time.sleep(60)",
+    "a result and no arguments, then silence": "os.write(write_fd, encode_frame(MsgType.RESULT, (1.0,))); time.sleep(60)",
 }
 
 

@@ -58,17 +58,20 @@ BAD = {"mini.py": "def double(x):\n    x *= 2\n    return x\n",
        "other.py": "def halve(x)\n    return x / 2\n"}
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("root")
+def make_root(root: Path, hidden: str) -> Path:
     for folder, name, text in [("assignments/mini", "assignment.toml", MANIFEST),
                                ("reference/mini", "mini.py", GOOD["mini.py"]),
                                ("reference/mini", "other.py", GOOD["other.py"]),
-                               ("hidden_tests/mini", "test_mini.py", HIDDEN)]:
+                               ("hidden_tests/mini", "test_mini.py", hidden)]:
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / name).write_text(text)
     (root / "pytest.ini").write_text("[pytest]\n")
     return root
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    return make_root(tmp_path_factory.mktemp("root"), HIDDEN)
 
 
 def grade(root: Path, tmp_path: Path, files: dict, *extra: str) -> dict:
@@ -135,3 +138,25 @@ def test_an_unknown_sandbox_level_is_a_clear_submission_error(root, tmp_path):
     data = grade(root, tmp_path, GOOD, "--sandbox", "9")
     assert data["error"].startswith("unknown sandbox level '9'")
     assert all(t["status"] == "failed" for t in data["tests"])
+
+
+#: A hidden test with a bug of its own: it passes a dict with an int key, which no worker can receive.
+FAULTY_HIDDEN = HIDDEN + '''
+
+@pytest.mark.grade(function="halve", points=1, hint="a hint about halving")
+def test_halve_a_table(student):
+    """halve halves a table."""
+    assert student.halve({1: 4.0}) == {1: 2.0}
+'''
+
+
+def test_a_value_the_grader_cannot_send_is_a_grader_fault_for_the_instructor(tmp_path):
+    root = make_root(tmp_path / "root", FAULTY_HIDDEN)
+    data = grade(root, tmp_path, GOOD)
+    faulty = next(t for t in data["tests"] if t["name"] == "halve halves a table.")
+    assert faulty["status"] == "failed" and faulty["hint"] == ""
+    assert faulty["output"].startswith("This check could not run because of a fault in the grader, not in your code")
+    assert "dict with a int key" not in faulty["output"]
+    assert data["error"].startswith("grader fault in ") and "test_halve_a_table" in data["error"]
+    assert "cannot send the arguments of halve" in data["error"] and "dict with a int key" in data["error"]
+    assert [t["status"] for t in data["tests"] if t is not faulty] == ["passed"] * 3

@@ -1,6 +1,6 @@
 """Running untrusted submission code: a confined worker process and the pipe protocol to it."""
 
-from grader.sandbox.client import StudentError, WorkerClient
+from grader.sandbox.client import GraderFault, StudentError, WorkerClient
 from grader.sandbox.protocol import ProtocolError
 
-__all__ = ["ProtocolError", "StudentError", "WorkerClient"]
+__all__ = ["GraderFault", "ProtocolError", "StudentError", "WorkerClient"]

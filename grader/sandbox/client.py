@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.sandbox import confine
+from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
 from grader.sandbox.protocol import (
     DEFAULT_CAPS,
@@ -64,6 +65,12 @@ class StudentError(Exception):
         self.function = function
         self.kind = kind
         self.traceback = traceback
+
+
+class GraderFault(RuntimeError):
+    """The grader itself failed, not the student: a hidden test passed a value the protocol cannot
+    carry (say, a dict with int keys). The message is for the instructor; a student reads that the
+    check could not run, never that it is their mistake."""
 
 
 class _Timeout(Exception):
@@ -174,6 +181,8 @@ class WorkerClient:
     client = WorkerClient(Path("submissions/alice"), assignment)
     loss, dW = client.call("svm_loss_naive", W, X, y, 0.1)   # or StudentError
     client.last_call_mutated   # positions (and keyword names) of arguments the call modified
+    client.last_call_changes   # where: paths such as (2, "velocity") for config["velocity"]
+    client.last_call_arguments # (args, kwargs) as the call left them, rebuilt from the worker's reply
     client.problems            # {file: why it could not be used}, e.g. a SyntaxError at import
     client.output()            # the worker's captured stdout + stderr, capped
     client.close()             # kill the process group, remove the private copy
@@ -195,6 +204,8 @@ class WorkerClient:
         supply_provided(assignment, self.copy_dir)
         self.functions_found: tuple[str, ...] = ()
         self.last_call_mutated: tuple = ()
+        self.last_call_changes: tuple = ()
+        self.last_call_arguments: tuple[tuple, dict] = ((), {})
         self._worker: _Worker | None = None
         self._fatal = ""  # set when no call can run any more: the message every call raises
         self._fatal_kind = "crash"
@@ -238,7 +249,7 @@ class WorkerClient:
     def _call(self, function: str, args: tuple, kwargs: dict):
         if self._closed_output is not None:
             raise RuntimeError(f"call({function!r}) after close(): this WorkerClient is closed")
-        self.last_call_mutated = ()
+        self.last_call_mutated, self.last_call_changes, self.last_call_arguments = (), (), ((), {})
         if function in self._broken:
             message, kind = self._broken[function]
             raise StudentError(message, function, kind)
@@ -247,10 +258,12 @@ class WorkerClient:
             self._ensure_worker()
             if self._fatal:
                 raise StudentError(self._fatal, function, self._fatal_kind)
-            frame = self._exchange(function, args, kwargs)
+            frame, after = self._exchange(function, args, kwargs)
         finally:
             self._spent += time.monotonic() - began
-        return self._interpret(function, frame, len(args), kwargs)
+        if after is not None:
+            self._record_changes(function, args, kwargs, after)
+        return self._interpret(function, frame)
 
     def output(self) -> str:
         """The worker's stdout and stderr so far (all restarts), capped at the manifest's output_kb."""
@@ -386,19 +399,36 @@ class WorkerClient:
     def _budget_message(self) -> str:
         return f"the submission used up its {self.limits.submission_timeout_s:g} s time budget"
 
-    def _exchange(self, function: str, args: tuple, kwargs: dict) -> Frame:
-        """Send one CALL and read its reply; on timeout/EOF/garbage stop the worker and raise."""
-        # strict: arguments the worker could not rebuild are the hidden test's bug (ProtocolError)
-        parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps, strict=True)
+    def _exchange(self, function: str, args: tuple, kwargs: dict) -> tuple[Frame, Frame | None]:
+        """Send one CALL and read its reply and, after a RESULT or ERROR, the ARGUMENTS frame; on
+        timeout/EOF/garbage stop the worker and raise StudentError. Arguments the protocol cannot
+        carry are the hidden test's bug: GraderFault, raised before anything is sent."""
+        try:
+            parts = frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), self.caps, strict=True)
+        except ProtocolError as exc:
+            raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
         by_budget = self._remaining_budget() < self.limits.call_timeout_s
         deadline = self._deadline(self.limits.call_timeout_s)
         try:
             self._write(worker, parts, deadline)
-            return self._read_frame(worker, deadline)
+            reply = self._read_frame(worker, deadline)
+            after = None
+            if reply.type in (MsgType.RESULT, MsgType.ERROR):
+                after = self._read_frame(worker, deadline)
+                if after.type != MsgType.ARGUMENTS or not _matches_call(after.items, len(args), kwargs):
+                    raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
+            return reply, after
         except (_Timeout, _Eof, ProtocolError) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget) from None
+
+    def _record_changes(self, function: str, args: tuple, kwargs: dict, after: Frame) -> None:
+        """Compare the arguments as the call left them with what was sent (both held here)."""
+        args_after, kwargs_after = after.items[0], dict(after.items[1])
+        self.last_call_arguments = (args_after, kwargs_after)
+        self.last_call_changes = call_changes(args, kwargs, args_after, kwargs_after, self.caps)
+        self.last_call_mutated = top_level(self.last_call_changes)
 
     def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False) -> StudentError:
         if isinstance(exc, _Timeout):
@@ -417,19 +447,17 @@ class WorkerClient:
             self._broken[function] = (message, "crash")
         return StudentError(message, function, "crash")
 
-    def _interpret(self, function: str, frame: Frame, nargs: int, kwargs: dict):
+    def _interpret(self, function: str, frame: Frame):
         items = frame.items
-        if frame.type == MsgType.RESULT and len(items) == 2 and _valid_mutated(items[1], nargs, kwargs):
-            self.last_call_mutated = items[1]
+        if frame.type == MsgType.RESULT and len(items) == 1:
             unsupported = _find_unsupported(items[0])
             if unsupported is not None:
                 raise StudentError(f"{function} returned a {unsupported.type_name}, which the grader cannot "
-                                   "read (return floats, ints and numpy arrays)", function, "unreadable")
+                                   "read (return floats, ints, numpy arrays, and tuples, lists or str-keyed "
+                                   "dicts of them)", function, "unreadable")
             return items[0]
-        if (frame.type == MsgType.ERROR and len(items) == 4 and _is_text_tuple(items[:3], 3)
-                and _valid_mutated(items[3], nargs, kwargs)):
-            self.last_call_mutated = items[3]
-            kind, message, trace = (text[:MAX_MESSAGE] for text in items[:3])
+        if frame.type == MsgType.ERROR and _is_text_tuple(items, 3):
+            kind, message, trace = (text[:MAX_MESSAGE] for text in items)
             if kind == "UnreadableResult":
                 raise StudentError(f"{function} {message}", function, "unreadable")
             text = f"{function} raised {kind}: {message}" if message else f"{function} raised {kind}"
@@ -530,14 +558,23 @@ def _is_text_tuple(items, n: int) -> bool:
     return isinstance(items, tuple) and len(items) == n and all(isinstance(i, str) for i in items)
 
 
-def _valid_mutated(mutated, nargs: int, kwargs: dict) -> bool:
-    return isinstance(mutated, tuple) and all(
-        (type(m) is int and 0 <= m < nargs) or (type(m) is str and m in kwargs) for m in mutated)
+def _matches_call(items: tuple, nargs: int, kwargs: dict) -> bool:
+    """Whether an ARGUMENTS frame's items are (nargs values, the call's keywords each once)."""
+    if not (len(items) == 2 and isinstance(items[0], tuple) and len(items[0]) == nargs
+            and isinstance(items[1], tuple)):
+        return False
+    pairs = items[1]
+    if not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+        return False
+    names = [p[0] for p in pairs]
+    return len(names) == len(set(names)) and set(names) == set(kwargs)
 
 
 def _find_unsupported(value) -> Unsupported | None:
     if isinstance(value, Unsupported):
         return value
+    if isinstance(value, dict):
+        value = tuple(value.values())
     if isinstance(value, (tuple, list)):
         for item in value:
             found = _find_unsupported(item)

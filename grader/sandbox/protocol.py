@@ -3,8 +3,9 @@
 A frame is a fixed 20-byte header (magic, version, message type, item count, payload length)
 followed by `count` items. Every length is checked against `Caps` before anything is read or
 allocated, and decoding rebuilds only plain values: `np.ndarray` (base class, own memory, dtype
-from a whitelist, ndim <= 4), python None/bool/int/float/str, numpy scalars, tuples, lists and
-`Unsupported(type_name)` for values that cannot cross. Anything malformed raises ProtocolError.
+from a whitelist, ndim <= 4), python None/bool/int/float/str, numpy scalars, tuples, lists, dicts
+with str keys (such as an optimizer's `config`) and `Unsupported(type_name)` for values that cannot
+cross. Anything malformed raises ProtocolError.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAGIC = b"GRSB"
-VERSION = 1
+VERSION = 2
 HEADER = struct.Struct("<4sBBHIQ")  # magic, version, message type, reserved (0), item count, payload bytes
 
 #: Array and scalar dtypes that may cross the pipe, by their one-byte code (index in this tuple).
@@ -31,12 +32,14 @@ DTYPES = tuple(
 _DTYPE_CODES = {dt: code for code, dt in enumerate(DTYPES)}
 
 # Item tags (one byte each).
-_NONE, _TRUE, _FALSE, _INT, _FLOAT, _NPSCALAR, _STR, _ARRAY, _TUPLE, _LIST, _UNSUPPORTED = b"NTFifsuatlx"
+_NONE, _TRUE, _FALSE, _INT, _FLOAT, _NPSCALAR, _STR, _ARRAY, _TUPLE, _LIST, _DICT, _UNSUPPORTED = b"NTFifsuatldx"
 _U8 = struct.Struct("<B")
 _U16 = struct.Struct("<H")
 _U32 = struct.Struct("<I")
 _U64 = struct.Struct("<Q")
 _F64 = struct.Struct("<d")
+#: The fewest bytes one dict entry takes (key tag, key length, value tag): bounds a declared count.
+DICT_ENTRY_MIN_BYTES = 1 + _U32.size + 1
 
 
 class ProtocolError(ValueError):
@@ -52,6 +55,7 @@ class MsgType(enum.IntEnum):
     NOT_FOUND = 4
     LOADING = 5
     READY = 6
+    ARGUMENTS = 7
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class Caps:
     max_int_bytes: int = 64
     max_items: int = 64
     max_seq_len: int = 4096
+    max_dict_len: int = 256
+    max_key_bytes: int = 256
     max_depth: int = 8
     max_ndim: int = 4
 
@@ -73,7 +79,7 @@ DEFAULT_CAPS = Caps()
 
 @dataclass(frozen=True)
 class Unsupported:
-    """Stands for a value of a type that cannot cross the pipe (e.g. a dict or a complex array)."""
+    """Stands for a value of a type that cannot cross the pipe (e.g. a set or a complex array)."""
 
     type_name: str
 
@@ -108,6 +114,16 @@ def frame_parts(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS, strict: boo
 def encode_frame(msg_type: MsgType, items, caps: Caps = DEFAULT_CAPS) -> bytes:
     """The frame for items as one bytes object."""
     return b"".join(frame_parts(msg_type, items, caps))
+
+
+def value_parts(value, caps: Caps = DEFAULT_CAPS) -> list:
+    """The buffers one value is encoded as (not strict: what cannot cross is its Unsupported item).
+
+    Two values whose parts hold the same bytes arrive as the same value: grader.sandbox.changes
+    compares arguments this way, exactly as the pipe carries them."""
+    parts: list = []
+    _encode(value, parts, caps, 0, False)
+    return parts
 
 
 def _encode(value, parts: list, caps: Caps, depth: int, strict: bool) -> None:
@@ -146,10 +162,31 @@ def _encode(value, parts: list, caps: Caps, depth: int, strict: bool) -> None:
         parts.append(bytes((_TUPLE if issubclass(kind, tuple) else _LIST,)) + _U32.pack(n))
         for element in (tuple.__iter__(value) if issubclass(kind, tuple) else list.__iter__(value)):
             _encode(element, parts, caps, depth + 1, strict)
+    elif issubclass(kind, dict):
+        _encode_dict(value, parts, caps, depth, strict)
     elif kind is Unsupported:
         _encode_unsupported(value.type_name, parts, caps, strict)
     else:
         _encode_unsupported(kind.__qualname__, parts, caps, strict)
+
+
+def _encode_dict(value: dict, parts: list, caps: Caps, depth: int, strict: bool) -> None:
+    """A dict (any subclass, read through dict's own methods) as its str keys and values in order."""
+    n = dict.__len__(value)
+    if n > caps.max_dict_len:
+        raise ProtocolError(f"a dict of {n} entries (max {caps.max_dict_len})")
+    entries = list(dict.items(value))
+    odd = next((type(key) for key, _ in entries if not issubclass(type(key), str)), None)
+    if odd is not None:
+        _encode_unsupported(f"dict with a {odd.__qualname__} key (keys must be str)", parts, caps, strict)
+        return
+    parts.append(bytes((_DICT,)) + _U32.pack(len(entries)))
+    for key, element in entries:
+        data = str.encode(key, "utf-8", "backslashreplace")
+        if len(data) > caps.max_key_bytes:
+            raise ProtocolError(f"a dict key of {len(data)} bytes (max {caps.max_key_bytes})")
+        parts.append(bytes((_STR,)) + _U32.pack(len(data)) + data)
+        _encode(element, parts, caps, depth + 1, strict)
 
 
 def _encode_unsupported(type_name: str, parts: list, caps: Caps, strict: bool) -> None:
@@ -286,7 +323,25 @@ class _Reader:
                                     f"{len(self.data) - self.pos} bytes")
             values = [self.item(depth + 1) for _ in range(n)]
             return tuple(values) if tag == _TUPLE else values
+        if tag == _DICT:
+            return self.mapping(depth)
         raise ProtocolError(f"unknown item tag {tag} at offset {self.pos - 1}")
+
+    def mapping(self, depth: int) -> dict:
+        n = self.unpack(_U32)
+        if n > self.caps.max_dict_len:
+            raise ProtocolError(f"a dict of {n} entries (max {self.caps.max_dict_len})")
+        if n * DICT_ENTRY_MIN_BYTES > len(self.data) - self.pos:
+            raise ProtocolError(f"truncated frame: a dict of {n} entries in {len(self.data) - self.pos} bytes")
+        result = {}
+        for _ in range(n):
+            if self.take(1)[0] != _STR:
+                raise ProtocolError(f"a dict key that is not a string at offset {self.pos - 1}")
+            key = self.text(self.caps.max_key_bytes)
+            if key in result:
+                raise ProtocolError(f"dict key {key[:50]!r} appears twice")
+            result[key] = self.item(depth + 1)
+        return result
 
     def dtype(self) -> np.dtype:
         code = self.take(1)[0]

@@ -7,9 +7,14 @@ neither the repository nor the copy on sys.path until the copy is added for the 
     LOADING (file,)                              before importing each file
     READY (((file, problem), ...), (function, ...))  load problems and the functions found
     CALL (function, args, ((kw, value), ...))    from the client
-    RESULT (value, mutated)                      mutated: positional indices / keyword names changed
-    ERROR (type name, message, traceback, mutated)   the traceback holds only the student's frames
+    RESULT (value,)                              then ARGUMENTS
+    ERROR (type name, message, traceback)        then ARGUMENTS; the traceback holds only the student's frames
+    ARGUMENTS (args, ((kw, value), ...))         the call's arguments as they are after it
     NOT_FOUND (message,)                         names the file that should define the function
+
+The worker judges nothing: whether a call modified its arguments is decided by the grader from the
+ARGUMENTS frame (grader.sandbox.changes), so student code that rewrites this module's functions can
+only send different bytes, never a different verdict on the bytes it sends.
 """
 
 from __future__ import annotations
@@ -24,14 +29,13 @@ import signal
 import sys
 import traceback
 
-import numpy as np
-
 from grader.sandbox import confine, limits
 from grader.sandbox.protocol import (
     Caps,
     Frame,
     MsgType,
     ProtocolError,
+    Unsupported,
     frame_parts,
     read_frame,
 )
@@ -40,10 +44,6 @@ from grader.sandbox.protocol import (
 MAX_TEXT = 4000
 #: prctl option: signal sent to this process when its parent dies (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
-#: Nesting followed when checking arguments for changes.
-MAX_DEPTH = 8
-#: Immutable values compared by equality when checking whether a list slot changed.
-SCALARS = (bool, int, float, str, bytes, type(None), np.generic)
 
 
 class Pipe:
@@ -238,47 +238,6 @@ def load_submission(pipe: Pipe, files: list[str], problems: dict[str, str], copy
     return modules
 
 
-def keep(value, depth: int = 0):
-    """What to compare value with after a call: arrays copied, lists and tuples walked, others as is."""
-    if isinstance(value, np.ndarray):
-        return np.array(value, copy=True, order="C")
-    if isinstance(value, (list, tuple)) and depth < MAX_DEPTH:
-        return type(value)(keep(v, depth + 1) for v in value) if isinstance(value, tuple) else \
-            [keep(v, depth + 1) for v in value]
-    return value
-
-
-def unchanged(kept, value, depth: int = 0) -> bool:
-    """Whether value still holds what keep() saw (same bits for arrays, NaN included)."""
-    if isinstance(kept, np.ndarray):
-        if not (isinstance(value, np.ndarray) and value.shape == kept.shape and value.dtype == kept.dtype):
-            return False
-        bits = f"u{kept.itemsize}" if kept.itemsize in (1, 2, 4, 8) else "u1"  # compare bits, NaN included
-        return np.array_equal(kept.reshape(-1).view(bits), np.ascontiguousarray(value).reshape(-1).view(bits))
-    if isinstance(kept, (list, tuple)) and depth < MAX_DEPTH:
-        return (type(value) is type(kept) and len(value) == len(kept)
-                and all(unchanged(k, v, depth + 1) for k, v in zip(kept, value)))
-    if kept is value:
-        return True
-    return type(kept) is type(value) and isinstance(kept, SCALARS) and bool(kept == value)
-
-
-def snapshot(args: tuple, kwargs: dict) -> dict:
-    """{position or keyword: kept copy} of a call's arguments, taken before the call."""
-    kept = {i: keep(a) for i, a in enumerate(args)}
-    kept.update({k: keep(v) for k, v in kwargs.items()})
-    return kept
-
-
-def mutated(before: dict, args: tuple, kwargs: dict) -> tuple:
-    """The positions (ints) and keywords (strs) whose argument changed since `before`."""
-    now = dict(enumerate(args), **kwargs)
-    try:
-        return tuple(key for key, kept in before.items() if not unchanged(kept, now[key]))
-    except Exception:  # noqa: BLE001 - a student-made object whose comparison fails counts as changed
-        return tuple(before)
-
-
 def missing_message(name: str, file: str, problems: dict[str, str], module) -> str:
     """Why function `name` cannot be called, naming the file that should define it."""
     if file in problems:
@@ -289,15 +248,46 @@ def missing_message(name: str, file: str, problems: dict[str, str], module) -> s
 
 
 def call_once(fn, args: tuple, kwargs: dict, copy_dir: str) -> tuple[MsgType, tuple]:
-    """Run fn(*args, **kwargs) and build the reply frame (RESULT or ERROR) for it."""
-    before = snapshot(args, kwargs)
+    """Run fn(*args, **kwargs) and build the reply frame's type and items (RESULT or ERROR) for it."""
     try:
         value = fn(*args, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
         message = f"called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else text_of(exc)
-        changed = mutated(before, args, kwargs)
-        return MsgType.ERROR, (type(exc).__name__, message, student_traceback(exc, copy_dir), changed)
-    return MsgType.RESULT, (value, mutated(before, args, kwargs))
+        return MsgType.ERROR, (type(exc).__name__, message, student_traceback(exc, copy_dir))
+    return MsgType.RESULT, (value,)
+
+
+def reply_parts(kind: MsgType, items: tuple, caps: Caps) -> list:
+    """The reply frame's buffers; a value that cannot be encoded becomes an UnreadableResult ERROR."""
+    try:
+        return frame_parts(kind, items, caps)
+    except BaseException as exc:  # noqa: BLE001 - encoding a student object may run its code
+        detail = f"returned a value the grader cannot read: {text_of(exc)}"
+        return frame_parts(MsgType.ERROR, ("UnreadableResult", detail, ""), caps)
+
+
+def arguments_parts(args: tuple, kwargs: dict, caps: Caps) -> list:
+    """The ARGUMENTS frame: every argument as it is now. An argument the call grew past a cap (or made
+    unencodable) is sent as Unsupported, which never matches what the grader sent; if they are still
+    too big together, every argument is."""
+    def encodable(value):
+        try:
+            frame_parts(MsgType.ARGUMENTS, (value,), caps)
+            return value
+        except BaseException as exc:  # noqa: BLE001 - whatever the student put in it
+            return Unsupported(f"argument changed past the protocol's caps ({text_of(exc)[:100]})")
+
+    gone = Unsupported("arguments changed past the protocol's caps")
+    attempts = (
+        lambda: (tuple(args), tuple(kwargs.items())),
+        lambda: (tuple(encodable(a) for a in args), tuple((k, encodable(v)) for k, v in kwargs.items())),
+    )
+    for items in attempts:
+        try:
+            return frame_parts(MsgType.ARGUMENTS, items(), caps)
+        except BaseException:  # noqa: BLE001, S112 - over a cap: try the smaller form
+            continue
+    return frame_parts(MsgType.ARGUMENTS, ((gone,) * len(args), tuple((k, gone) for k in kwargs)), caps)
 
 
 def serve(pipe: Pipe, functions: dict, missing: dict[str, str], copy_dir: str) -> None:
@@ -314,13 +304,10 @@ def serve(pipe: Pipe, functions: dict, missing: dict[str, str], copy_dir: str) -
         if fn is None:
             pipe.send(MsgType.NOT_FOUND, (missing.get(name, f"{name} is not a graded function"),))
             continue
-        kind, items = call_once(fn, tuple(args), dict(kwargs), copy_dir)
-        try:
-            parts = frame_parts(kind, items, pipe.caps)
-        except BaseException as exc:  # noqa: BLE001 - encoding a student object may run its code
-            detail = f"returned a value the grader cannot read: {text_of(exc)}"
-            parts = frame_parts(MsgType.ERROR, ("UnreadableResult", detail, "", items[-1]), pipe.caps)
-        pipe.write_parts(parts)
+        args, kwargs = tuple(args), dict(kwargs)
+        kind, items = call_once(fn, args, kwargs, copy_dir)
+        pipe.write_parts(reply_parts(kind, items, pipe.caps))
+        pipe.write_parts(arguments_parts(args, kwargs, pipe.caps))
 
 
 def main(argv: list[str]) -> int:
