@@ -83,9 +83,32 @@ class Assignment:
         raise KeyError(f"assignment {self.name!r} has no function {name!r}")
 
 
-def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_ROOT) -> Assignment:
-    """Read assignments/<name>/assignment.toml under root; raise ManifestError naming the problem."""
+def assignment_names(root: Path | str = DEFAULT_ROOT) -> tuple[str, ...]:
+    """The assignments under root: the folders of root/assignments holding an assignment.toml, sorted."""
+    folder = Path(root) / "assignments"
+    return tuple(sorted(p.parent.name for p in folder.glob("*/assignment.toml"))) if folder.is_dir() else ()
+
+
+def resolve_name(name: str | None, root: Path | str = DEFAULT_ROOT) -> str:
+    """The assignment to use: `name` when given, else the only one under root.
+
+    Raises ManifestError (one line) when name is None and root holds no assignment or several.
+    """
+    if name:
+        return name
+    names = assignment_names(root)
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise ManifestError(f"{Path(root) / 'assignments'}: no assignment (a folder with assignment.toml)")
+    raise ManifestError(f"several assignments ({', '.join(names)}): choose one with --assignment NAME")
+
+
+def load_assignment(name: str | None = None, root: Path | str = DEFAULT_ROOT) -> Assignment:
+    """Read assignments/<name>/assignment.toml under root (name None: the only assignment there);
+    raise ManifestError naming the problem."""
     root = Path(root)
+    name = resolve_name(name, root)
     path = root / "assignments" / name / "assignment.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

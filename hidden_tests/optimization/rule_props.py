@@ -87,7 +87,9 @@ def check_scale_invariance(student, rule: str, case: Case, factor: float, base_s
     """From a zero state, the first step barely changes when dw is multiplied by `factor` (|dw| >> epsilon)."""
     w, dw = case.arrays(base_seed)
     config = dict(case.hyper)
-    step_1 = call_rule(student, rule, w, dw, config)[0] - w
+    got_w, got_cfg = call_rule(student, rule, w, dw, config)
+    check_step(rule, got_w, got_cfg, w, dw, config, f"{rule}: the first step from a zero state is wrong.")
+    step_1 = got_w - w
     step_k = call_rule(student, rule, w, (dw * factor).astype(w.dtype), config)[0] - w
     # A correct step changes by terms in epsilon / (|dw|·min(factor, 1)) only (RMSProp's root carries √(1-decay)).
     state = oracle.full_state(rule, w, config)

@@ -123,7 +123,9 @@ def test_elastic_net_gradient_check(student, base_seed, p):
     """Elastic net: dW agrees with centred differences of the student's own penalty (away from zeros)"""
     W = p.W(base_seed)
     W[np.abs(W) < 1e-3] = 1e-3
-    _, dW = run(student, W, p.l1, p.l2, p.describe())
+    penalty, dW = run(student, W, p.l1, p.l2, p.describe())
+    check_against(W, p.l1, p.l2, penalty, dW, "elastic_net: penalty or dW is wrong.", p.describe(),
+                  known_mistakes(W, p.l1, p.l2))
     h = 1e-5
     numeric = np.zeros_like(W)
     for idx in np.ndindex(W.shape):
@@ -145,7 +147,13 @@ def test_elastic_net_gradient_check(student, base_seed, p):
 def test_elastic_net_subgradient_at_zero(student, base_seed, p):
     """Elastic net: at W = 0 exactly, dW lies in [−l1, l1]"""
     W = p.W(base_seed)
-    _, dW = run(student, W, p.l1, p.l2, p.describe())
+    penalty, dW = run(student, W, p.l1, p.l2, p.describe())
+    want = float(p.l1 * np.abs(W).sum() + p.l2 * (W * W).sum())
+    if not abs(penalty - want) <= 1e-12 * (1 + want):
+        fail("elastic_net: the penalty is wrong.", p.describe(), f"expected {want!r}, got {penalty!r}")
+    off = W != 0
+    if not np.allclose(dW[off], (p.l1 * np.sign(W) + 2 * p.l2 * W)[off], rtol=1e-12, atol=1e-300):
+        fail("elastic_net: dW is wrong where W is not 0.", p.describe())
     zero = W == 0
     bad = zero & ~(np.abs(dW) <= p.l1 * (1 + 1e-12))
     if not bad.any():

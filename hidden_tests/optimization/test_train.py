@@ -111,6 +111,10 @@ def test_train_history_has_one_loss_per_iteration(student, base_seed, r):
     if len(history) != r.num_iters or not np.all(np.isfinite(history)):
         fail("train must return one finite loss per iteration.", describe(X, options),
              f"got {len(history)} entries for num_iters = {r.num_iters}")
+    first = oracle.softmax(W, X, y, r.reg)[0]
+    if not abs(history[0] - first) <= 1e-9 * (1 + abs(first)):
+        fail("train: loss_history[0] must be the first minibatch's loss at the initial W.", describe(X, options),
+             f"expected {first!r} (every row the same: any batch has this loss), got {history[0]!r}")
 
 
 @grade(5, "Each iteration: draw a minibatch, compute (loss, dW) with the named loss, record the loss, then "
