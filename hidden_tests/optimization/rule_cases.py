@@ -66,7 +66,7 @@ def hypers(rule: str) -> st.SearchStrategy[tuple]:
         lambda d: tuple(sorted(d.items())))
 
 
-def cases(rule: str, *, with_state=st.booleans(), config_none=st.just(False),
+def cases(rule: str, *, with_state=None, config_none=None,
           scales=(0, -2, -4, -6, 2), dtypes=("float64", "float32")) -> st.SearchStrategy[Case]:
     """Cases with w of 1 to 4 dimensions (sizes 1..5), the given dtypes and gradient scales."""
     return st.builds(
@@ -75,8 +75,8 @@ def cases(rule: str, *, with_state=st.booleans(), config_none=st.just(False),
         dtype=st.sampled_from(dtypes),
         scale=st.sampled_from(scales),
         hyper=hypers(rule),
-        with_state=with_state,
-        config_none=config_none,
+        with_state=st.booleans() if with_state is None else with_state,
+        config_none=st.just(False) if config_none is None else config_none,
         seed=st.integers(0, 2**16),
     )
 

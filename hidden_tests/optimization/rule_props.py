@@ -104,6 +104,6 @@ def check_scale_invariance(student, rule: str, case: Case, factor: float, base_s
     fail(f"{rule}: from a zero state the step size must not depend on the scale of dw (it divides by the "
          "root of the squared-gradient average).",
          f"{describe(w, dw, config)}, dw then multiplied by {factor:g}",
-         f"step at {list(int(i) for i in k)}: {float(step_1[k])!r} with dw, {float(step_k[k])!r} with {factor:g}·dw",
+         f"step at {[int(i) for i in k]}: {float(step_1[k])!r} with dw, {float(step_k[k])!r} with {factor:g}·dw",
          "likely mistake: the squared gradient (dw**2) is not what the cache/v averages, or the step is "
          "not divided by its square root")

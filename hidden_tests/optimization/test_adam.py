@@ -66,7 +66,7 @@ def test_adam_first_step_is_about_the_learning_rate(student, base_seed, case):
     k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
     why = likely_mistakes(FN, got_w, got_cfg, w, dw, config)
     fail("adam: the first step from a zero state must be about learning_rate * sign(dw).", describe(w, dw, config),
-         f"next_w{list(int(i) for i in k)} - w: expected {float(expected[k] - w[k])!r}, "
+         f"next_w{[int(i) for i in k]} - w: expected {float(expected[k] - w[k])!r}, "
          f"got {float(got_w[k] - w[k])!r}", ("likely mistake: " + "; or ".join(why)) if why else "")
 
 

@@ -77,7 +77,7 @@ def check_against(W, l1, l2, got_penalty, got_dW, prop: str, context: str, mista
         detail = f"penalty: expected {penalty!r}, got {got_penalty!r}"
     else:
         k = np.unravel_index(int(np.argmax(np.abs(got_dW - dW))), W.shape)
-        detail = f"dW{list(int(i) for i in k)} at W = {float(W[k])!r}: expected {float(dW[k])!r}, got {float(got_dW[k])!r}"
+        detail = f"dW{[int(i) for i in k]} at W = {float(W[k])!r}: expected {float(dW[k])!r}, got {float(got_dW[k])!r}"
     fail(prop, context, detail, ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
@@ -139,7 +139,7 @@ def test_elastic_net_gradient_check(student, base_seed, p):
         return
     k = np.unravel_index(int(np.argmax(err)), W.shape)
     fail("elastic_net: dW must be the gradient of the penalty it returns.", p.describe(),
-         f"at {list(int(i) for i in k)}: dW = {float(dW[k])!r}, centred difference {float(numeric[k])!r}")
+         f"at {[int(i) for i in k]}: dW = {float(dW[k])!r}, centred difference {float(numeric[k])!r}")
 
 
 @grade(1, "Where W is exactly 0, |W| has no derivative: any value in [-l1, l1] (np.sign gives 0) plus 2·l2·0.")

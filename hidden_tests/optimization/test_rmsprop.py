@@ -62,7 +62,7 @@ def test_rmsprop_tiny_gradients(student, base_seed, case):
     """RMSProp: the first step from a zero cache is learning_rate·dw / (√(1−decay_rate)·|dw| + epsilon)"""
     w, dw = case.arrays(base_seed)
     config = dict(case.hyper)
-    got_w, got_cfg = call_rule(student, FN, w, dw, config)
+    got_w, _ = call_rule(student, FN, w, dw, config)
     expected, _ = oracle.rmsprop(w, dw, config)
     scale = np.abs(oracle.f64(w)) + np.abs(expected - oracle.f64(w))
     tol = 64 * float(np.finfo(w.dtype).eps) * scale + 1e-300
@@ -72,6 +72,6 @@ def test_rmsprop_tiny_gradients(student, base_seed, case):
     k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
     fail("rmsprop: with tiny gradients epsilon must be added to the square root, not inside it.",
          describe(w, dw, config),
-         f"next_w{list(int(i) for i in k)}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+         f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
          "likely mistake: epsilon inside the square root: use sqrt(cache) + epsilon"
          if np.allclose(got_w, wrong, rtol=1e-6, atol=0) else "")

@@ -59,7 +59,7 @@ def test_momentum_zero_is_sgd(student, base_seed, case):
     if not np.all(np.abs(got_w - expected) <= tol):
         k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
         fail("sgd_momentum with momentum = 0 must return w - learning_rate * dw.", describe(w, dw, config),
-             f"next_w{list(int(i) for i in k)}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+             f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
              "likely mistake: the old velocity is used without the momentum factor, or the step's sign")
 
 
@@ -79,5 +79,5 @@ def test_momentum_coasts_on_its_velocity(student, base_seed, case):
         mistake = ("velocity sign: next_w = w - v moves against the stored velocity"
                    if np.allclose(got_w, oracle.f64(w) - mu * oracle.f64(config["velocity"])) else "")
         fail("sgd_momentum with dw = 0 must return w + momentum * velocity.", describe(w, dw, config),
-             f"next_w{list(int(i) for i in k)}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+             f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
              f"likely mistake: {mistake}" if mistake else "")

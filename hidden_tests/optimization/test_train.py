@@ -55,18 +55,20 @@ class Run:
     seed: int = 0
 
     def options(self) -> dict:
-        return dict(loss="softmax", update_rule="sgd", optim_config={"learning_rate": self.learning_rate},
-                    reg=self.reg, batch_size=self.batch_size, num_iters=self.num_iters, lr_decay=self.lr_decay,
-                    iters_per_decay=self.iters_per_decay, seed=self.seed)
+        return {"loss": "softmax", "update_rule": "sgd", "optim_config": {"learning_rate": self.learning_rate},
+                    "reg": self.reg, "batch_size": self.batch_size, "num_iters": self.num_iters, "lr_decay": self.lr_decay,
+                    "iters_per_decay": self.iters_per_decay, "seed": self.seed}
 
     def period(self) -> int:
         return self.iters_per_decay or max(self.n // self.batch_size, 1)
 
 
-def runs(decay=st.just(1.0), periods=st.just(None)) -> st.SearchStrategy[Run]:
+def runs(decay=None, periods=None) -> st.SearchStrategy[Run]:
+    """Runs on identical rows; decay and periods default to no decay and one epoch."""
     return st.builds(Run, n=st.integers(4, 60), d=st.integers(1, 6), c=st.integers(2, 5),
                      batch_size=st.integers(1, 25), learning_rate=st.sampled_from((0.5, 0.1, 1.0)),
-                     num_iters=st.integers(1, 25), lr_decay=decay, iters_per_decay=periods,
+                     num_iters=st.integers(1, 25), lr_decay=st.just(1.0) if decay is None else decay,
+                     iters_per_decay=st.just(None) if periods is None else periods,
                      reg=st.sampled_from((0.0, 0.01)), seed=st.integers(0, 2**16))
 
 
@@ -96,7 +98,7 @@ def check_descent(student, base_seed, r: Run, prop: str) -> None:
             if np.allclose(got_W, wrong, rtol=1e-9, atol=1e-12):
                 mistakes.append(label)
         k = np.unravel_index(int(np.argmax(np.abs(got_W - want_W))), W.shape)
-        fail(prop, context, f"W{list(int(i) for i in k)}: expected {float(want_W[k])!r}, got {float(got_W[k])!r}",
+        fail(prop, context, f"W{[int(i) for i in k]}: expected {float(want_W[k])!r}, got {float(got_W[k])!r}",
              ("likely mistake: " + "; or ".join(mistakes)) if mistakes else "")
 
 
@@ -141,8 +143,8 @@ def test_train_batch_of_one_records_one_examples_loss(student, base_seed, n, see
     """Training: with batch_size = 1 (and learning_rate 0) each history entry is one example's loss"""
     X, y = oracle.separable(n, 4, 3, [base_seed, seed])
     W = 0.5 * np.random.default_rng([base_seed, seed, 1]).standard_normal((4, 3))
-    options = dict(loss="softmax", update_rule="sgd", optim_config={"learning_rate": 0.0}, reg=0.1, batch_size=1,
-                   num_iters=num_iters, seed=seed)
+    options = {"loss": "softmax", "update_rule": "sgd", "optim_config": {"learning_rate": 0.0}, "reg": 0.1, "batch_size": 1,
+                   "num_iters": num_iters, "seed": seed}
     _, history = run(student, X, y, W, describe(X, options), **options)
     losses = oracle.per_example_losses(W, X, y, 0.1)
     for k, value in enumerate(history):
@@ -164,8 +166,8 @@ def test_train_uses_the_named_rule_and_threads_its_config(student, base_seed, n,
     """Training: update_rule='sgd_momentum' runs the student's own momentum, velocity carried between steps"""
     X, y, W = oracle.identical_rows(n, 3, 3, [base_seed, seed])
     config = {"learning_rate": 0.2, "momentum": 0.9}
-    options = dict(loss="softmax", update_rule="sgd_momentum", optim_config=copy_config(config), batch_size=5,
-                   num_iters=num_iters, seed=seed)
+    options = {"loss": "softmax", "update_rule": "sgd_momentum", "optim_config": copy_config(config), "batch_size": 5,
+                   "num_iters": num_iters, "seed": seed}
     context = describe(X, options) + " (every row of X the same)"
     got_W, _ = run(student, X, y, W, context, **options)
     # The same loop driven from here with the student's own sgd_momentum: train is judged on its loop only.
@@ -173,6 +175,8 @@ def test_train_uses_the_named_rule_and_threads_its_config(student, base_seed, n,
     for _ in range(num_iters):
         _, dW = oracle.softmax(want_W, X, y, 0.0)
         want_W, cfg = student.sgd_momentum(want_W, dW, cfg)
+    if np.array_equal(got_W, W):
+        fail("train must change W: momentum steps with learning_rate 0.2 returned the initial weights.", context)
     if not np.allclose(got_W, want_W, rtol=1e-8, atol=1e-12):
         plain, _ = oracle.gradient_descent(W, X, y, 0.0, 0.2, num_iters, 1.0, 1)
         mistake = ""
@@ -180,7 +184,7 @@ def test_train_uses_the_named_rule_and_threads_its_config(student, base_seed, n,
             mistake = "the update rule named is not used (plain SGD ran), or its returned config is dropped"
         k = np.unravel_index(int(np.argmax(np.abs(got_W - want_W))), W.shape)
         fail("train must use the named update rule and give it back the config it returned.", context,
-             f"W{list(int(i) for i in k)}: expected {float(want_W[k])!r}, got {float(got_W[k])!r}",
+             f"W{[int(i) for i in k]}: expected {float(want_W[k])!r}, got {float(got_W[k])!r}",
              f"likely mistake: {mistake}" if mistake else "")
 
 
@@ -191,8 +195,8 @@ def test_train_loss_decreases_on_separable_data(student, base_seed, seed, rule):
     """Training: on separable clusters the minibatch loss falls on average"""
     X, y = oracle.separable(300, 5, 4, [base_seed, seed])
     W = 1e-3 * np.random.default_rng([base_seed, seed, 1]).standard_normal((5, 4))
-    options = dict(loss="softmax", update_rule=rule, optim_config={"learning_rate": 0.05}, batch_size=20,
-                   num_iters=80, seed=seed)
+    options = {"loss": "softmax", "update_rule": rule, "optim_config": {"learning_rate": 0.05}, "batch_size": 20,
+                   "num_iters": 80, "seed": seed}
     _, history = run(student, X, y, W, describe(X, options), **options)
     first, last = np.mean(history[:20]), np.mean(history[-20:])
     if not last < 0.8 * first:
@@ -207,8 +211,8 @@ def test_train_same_seed_same_result(student, base_seed, seed):
     """Training: the same seed gives the same W and history, twice in a row"""
     X, y = oracle.separable(200, 4, 3, [base_seed, seed])
     W = 1e-2 * np.random.default_rng([base_seed, seed, 1]).standard_normal((4, 3))
-    options = dict(loss="svm", update_rule="sgd", optim_config={"learning_rate": 0.1}, batch_size=10,
-                   num_iters=30, seed=seed)
+    options = {"loss": "svm", "update_rule": "sgd", "optim_config": {"learning_rate": 0.1}, "batch_size": 10,
+                   "num_iters": 30, "seed": seed}
     first = run(student, X, y, W, describe(X, options), **options)
     second = run(student, X, y, W, describe(X, options), **options)
     if not (np.array_equal(first[0], second[0]) and first[1] == second[1]):
@@ -226,8 +230,8 @@ def test_train_reaches_good_accuracy_on_digits(student, base_seed):
     """Training: softmax + SGD on the handwritten digits reaches over 85% validation accuracy"""
     X, y, X_val, y_val = oracle.digits()
     W = 1e-3 * np.random.default_rng(base_seed).standard_normal((X.shape[1], 10))
-    options = dict(loss="softmax", update_rule="sgd", optim_config={"learning_rate": 0.5}, reg=1e-4,
-                   batch_size=200, num_iters=300, lr_decay=0.95, seed=base_seed)
+    options = {"loss": "softmax", "update_rule": "sgd", "optim_config": {"learning_rate": 0.5}, "reg": 1e-4,
+                   "batch_size": 200, "num_iters": 300, "lr_decay": 0.95, "seed": base_seed}
     got_W, _ = run(student, X, y, W, describe(X, options), **options)
     accuracy = float(np.mean(np.argmax(X_val @ got_W, axis=1) == y_val))
     if not accuracy > 0.85:

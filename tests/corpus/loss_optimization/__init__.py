@@ -18,4 +18,4 @@ GATE_MESSAGE = "ignores W"
 #: The hidden tests that are not Hypothesis properties (no falsifying example to show).
 NOT_PROPERTIES = {"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_fast"}
 
-__all__ = ["MUTANTS", "VARIANTS", "DO_NOTHING", "GATE_MESSAGE", "NOT_PROPERTIES"]
+__all__ = ["DO_NOTHING", "GATE_MESSAGE", "MUTANTS", "NOT_PROPERTIES", "VARIANTS"]

@@ -17,4 +17,4 @@ DO_NOTHING = Entry("do_nothing", {
 NOT_PROPERTIES = {"test_momentum_notebook_check", "test_rmsprop_notebook_check", "test_adam_notebook_check",
                   "test_train_reaches_good_accuracy_on_digits"}
 
-__all__ = ["MUTANTS", "VARIANTS", "DO_NOTHING", "NOT_PROPERTIES"]
+__all__ = ["DO_NOTHING", "MUTANTS", "NOT_PROPERTIES", "VARIANTS"]

@@ -3,7 +3,6 @@ mutated, algebraically different Adam forms, other sampling calls), each patched
 every one must get full marks on every function.'''
 
 from corpus import Entry, edited
-
 from grader.assignment import load_assignment
 
 ASSIGNMENT = load_assignment("optimization")

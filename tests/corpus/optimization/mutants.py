@@ -2,7 +2,6 @@
 reference. Each must lose points on its own function and keep full marks on every other one.'''
 
 from corpus import Entry, edited
-
 from grader.assignment import load_assignment
 
 ASSIGNMENT = load_assignment("optimization")
@@ -84,8 +83,8 @@ MUTANTS = [
     # train
     mutant("train", "train_history_after_update", "the loss is recorded after the update",
            ("        loss_history.append(float(batch_loss))\n        W, config = rule(W, dW, config)\n",
-            "        W, config = rule(W, dW, config)\n"
-            "        loss_history.append(float(loss_fn(W, X[batch], y[batch], reg)[0]))\n")),
+            ("        W, config = rule(W, dW, config)\n"
+             "        loss_history.append(float(loss_fn(W, X[batch], y[batch], reg)[0]))\n"))),
     mutant("train", "train_decay_every_iteration", "the learning rate decays after every iteration",
            ('        if (it + 1) % iters_per_decay == 0:\n            config["learning_rate"] *= lr_decay',
             '        config["learning_rate"] *= lr_decay')),
