@@ -17,7 +17,7 @@ Returns next_w (w's shape) and config, holding the state the next call needs. De
 config.setdefault, so values the caller gave are kept. Updating w in place is allowed.
 """
 
-import numpy as np
+import numpy as np  # noqa: F401 - for your code
 
 
 def sgd(w, dw, config=None):

@@ -1,6 +1,6 @@
 """Weight penalties for a linear classifier: what you implement."""
 
-import numpy as np
+import numpy as np  # noqa: F401 - for your code
 
 
 def elastic_net(W, l1, l2):

@@ -1,9 +1,8 @@
 """Mini-batch training of a linear classifier: what you implement."""
 
-import numpy as np
-
-import optim
-from linear_classifier import LOSSES
+import numpy as np  # noqa: F401 - for your code
+import optim  # noqa: F401 - update rules by name: getattr(optim, update_rule)
+from linear_classifier import LOSSES  # noqa: F401 - losses by name: LOSSES[loss]
 
 
 def train(X, y, W, *, loss="softmax", update_rule="sgd", optim_config=None, reg=0.0, batch_size=200,

@@ -1,7 +1,6 @@
 """Mini-batch training of a linear classifier: reference solution."""
 
 import numpy as np
-
 import optim
 from linear_classifier import LOSSES
 
