@@ -5,6 +5,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# The assignment `make grade` / `make release` use (several exist, so grader needs --assignment).
+ASSIGNMENT ?= loss_optimization
 # `make test PYTEST_ARGS=...` is for this suite only: neither the variable nor make's own flags reach the
 # nested `make test` of the student kit that tests/test_kit.py runs.
 unexport PYTEST_ARGS
@@ -22,9 +24,9 @@ install: $(STAMP)
 # Then the same class's feedback in Korean (reports/ko/feedback): the results are copied over, so the
 # second run resumes every student (same code, same suite) and only writes the feedback again.
 grade: $(STAMP)
-	$(BIN)/grader grade examples/submissions -o reports
+	$(BIN)/grader grade examples/submissions -o reports --assignment $(ASSIGNMENT)
 	mkdir -p reports/ko && cp -r reports/results reports/ko/
-	$(BIN)/grader grade examples/submissions -o reports/ko --lang ko --quiet
+	$(BIN)/grader grade examples/submissions -o reports/ko --lang ko --quiet --assignment $(ASSIGNMENT)
 
 # Compile the gettext catalogues (.po -> .mo, committed; tests/test_i18n.py checks they agree).
 catalogues: $(STAMP)
@@ -41,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check grader tests hidden_tests reference assignments benchmarks
 
 release: $(STAMP)
-	$(BIN)/grader release -o dist/student-kit
+	$(BIN)/grader release -o dist/student-kit --assignment $(ASSIGNMENT)
 
 clean:
 	rm -rf $(VENV) reports dist .pytest_cache .hypothesis

@@ -56,6 +56,10 @@ class Assignment:
     max_points_per_cause: float | None = None
     #: [feedback] lang: the language of the feedback students read unless `--lang` says otherwise.
     lang: str = "en"
+    #: Finished files of the kit supplied to every graded submission (the kit's copy replaces the student's).
+    provided_files: tuple[str, ...] = ()
+    #: Finished functions handed out inside student files: not graded, and not a leak of the reference.
+    provided_functions: tuple[str, ...] = ()
 
     @property
     def kit_dir(self) -> Path:
@@ -106,9 +110,32 @@ def _language(table: dict) -> str:
     return lang
 
 
-def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_ROOT) -> Assignment:
-    """Read assignments/<name>/assignment.toml under root; raise ManifestError naming the problem."""
+def assignment_names(root: Path | str = DEFAULT_ROOT) -> tuple[str, ...]:
+    """The assignments under root: the folders of root/assignments holding an assignment.toml, sorted."""
+    folder = Path(root) / "assignments"
+    return tuple(sorted(p.parent.name for p in folder.glob("*/assignment.toml"))) if folder.is_dir() else ()
+
+
+def resolve_name(name: str | None, root: Path | str = DEFAULT_ROOT) -> str:
+    """The assignment to use: `name` when given, else the only one under root.
+
+    Raises ManifestError (one line) when name is None and root holds no assignment or several.
+    """
+    if name:
+        return name
+    names = assignment_names(root)
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise ManifestError(f"{Path(root) / 'assignments'}: no assignment (a folder with assignment.toml)")
+    raise ManifestError(f"several assignments ({', '.join(names)}): choose one with --assignment NAME")
+
+
+def load_assignment(name: str | None = None, root: Path | str = DEFAULT_ROOT) -> Assignment:
+    """Read assignments/<name>/assignment.toml under root (name None: the only assignment there);
+    raise ManifestError naming the problem."""
     root = Path(root)
+    name = resolve_name(name, root)
     path = root / "assignments" / name / "assignment.toml"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -123,6 +150,13 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
         )
         limits = Limits(**data.get("limits", {}))
         late = LatePolicy.from_table(data["late"]) if "late" in data else None
+        provided = data.get("provided", {})
+        provided_files = tuple(str(f) for f in provided.get("files", ()))
+        for file in provided_files:
+            if Path(file).name != file or not file.endswith(".py"):
+                raise ValueError(f"provided file {file!r} must be a .py file name without folders")
+            if file in {spec.file for spec in functions}:
+                raise ValueError(f"provided file {file!r} holds graded functions")
         return Assignment(
             name=str(data.get("name", name)),
             title=str(data.get("title", name)),
@@ -133,6 +167,8 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             late=late,
             max_points_per_cause=_cause_cap(data.get("feedback", {})),
             lang=_language(data.get("feedback", {})),
+            provided_files=provided_files,
+            provided_functions=tuple(str(f) for f in provided.get("functions", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from grader import diagnosis
-from grader.assignment import Assignment, Limits, load_assignment
+from grader.assignment import Assignment, Limits, ManifestError, load_assignment
 from grader.binding import bind_in_process
 from grader.grading.replay import run_replayed
 from grader.results import TestResult
@@ -37,7 +37,8 @@ from grader.sandbox.confine import probe
 def pytest_addoption(parser):
     group = parser.getgroup("grader")
     group.addoption("--submission", help="folder holding the student's files to grade")
-    group.addoption("--assignment", default="loss_optimization", help="assignment name (default: %(default)s)")
+    group.addoption("--assignment", default=None,
+                    help="assignment name (default: the only one under the root; required when there are several)")
     group.addoption("--grader-root", default=None, help="folder holding assignments/, reference/, hidden_tests/")
     group.addoption("--grader-results", default=None, help="write per-test results as JSON to this file")
     group.addoption("--grader-limits", default=None, metavar="JSON",
@@ -171,7 +172,10 @@ def assignment(pytestconfig):
     """The Assignment under test (manifest data and folders)."""
     root = pytestconfig.getoption("--grader-root")
     name = pytestconfig.getoption("--assignment")
-    loaded = load_assignment(name, root) if root else load_assignment(name)
+    try:
+        loaded = load_assignment(name, root) if root else load_assignment(name)
+    except ManifestError as exc:
+        pytest.fail(str(exc), pytrace=False)
     overrides = pytestconfig.getoption("--grader-limits")
     return replace(loaded, limits=Limits(**json.loads(overrides))) if overrides else loaded
 

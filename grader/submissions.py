@@ -135,6 +135,9 @@ def suite_fingerprint(assignment: Assignment, extra: str = "") -> str:
                 _hash_file(digest, path.relative_to(assignment.root).as_posix(), path)
     if manifest.is_file():
         _hash_file(digest, "assignment.toml", manifest)
+    for file in assignment.provided_files:
+        if (assignment.kit_dir / file).is_file():
+            _hash_file(digest, f"provided/{file}", assignment.kit_dir / file)
     return digest.hexdigest()
 
 

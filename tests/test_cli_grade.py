@@ -59,7 +59,7 @@ def small_class(tmp_path_factory):
 @pytest.fixture(scope="module")
 def graded_examples(root, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "reports"
-    run = CliRunner().invoke(main, ["grade", str(EXAMPLES), "-o", str(out), "--root", str(root),
+    run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(out), "--root", str(root),
                                     "--timeout", "20", "--jobs", "2"])
     return run, out
 
@@ -92,7 +92,7 @@ def test_examples_lose_points_on_the_right_functions(graded_examples):
 def test_json_summary_from_a_real_process_and_resume(root, graded_examples):
     out = graded_examples[1]
     before = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
-    proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--root", str(root),
+    proc = subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(out), "--root", str(root),
                            "--timeout", "20", "--json"], check=False, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
@@ -116,7 +116,7 @@ def wait_for(condition, timeout=120.0):
 def test_a_killed_run_resumes_without_regrading(tmp_path, small_class, how):
     root = mini_root(tmp_path, SLOW_TEST)
     out = tmp_path / "out"
-    argv = [GRADER, "grade", str(small_class), "-o", str(out), "--root", str(root), "--json"]
+    argv = [GRADER, "grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root), "--json"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
@@ -149,10 +149,10 @@ def test_a_killed_run_resumes_without_regrading(tmp_path, small_class, how):
 def test_force_regrades_and_grading_is_deterministic(tmp_path, root, small_class):
     out = tmp_path / "out"
     runner = CliRunner()
-    assert runner.invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root)]).exit_code == 0
+    assert runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root)]).exit_code == 0
     first = read_results(out)
     stamps = {p.name: p.stat().st_mtime_ns for p in (out / "results").iterdir()}
-    run = runner.invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root), "--force",
+    run = runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root), "--force",
                                "--json", "--jobs", "2"])
     assert run.exit_code == 0
     assert json.loads(run.stdout)["up_to_date"] == 0
@@ -171,7 +171,7 @@ def test_out_inside_submissions_is_not_a_student(tmp_path, root):
     subs = tmp_path / "subs"
     reference_copy(subs / "ann")
     for _ in range(2):
-        run = CliRunner().invoke(main, ["grade", str(subs), "-o", str(subs / "reports"), "--root", str(root),
+        run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(subs / "reports"), "--root", str(root),
                                         "--json"])
         assert run.exit_code == 0
         assert [s["student"] for s in json.loads(run.stdout)["students"]] == ["ann"]
@@ -179,7 +179,7 @@ def test_out_inside_submissions_is_not_a_student(tmp_path, root):
 
 def test_requested_sandbox_level_reaches_the_results(tmp_path, root, small_class):
     out = tmp_path / "out"
-    run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
+    run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root),
                                     "--only", "ann", "--sandbox", "1", "--quiet"])
     assert run.exit_code == 0
     assert read_results(out)["ann"]["sandbox"].startswith("level 1")
@@ -187,7 +187,7 @@ def test_requested_sandbox_level_reaches_the_results(tmp_path, root, small_class
 
 def test_only_grades_the_named_students(tmp_path, root, small_class):
     out = tmp_path / "out"
-    run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
+    run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root),
                                     "--only", "ben", "--only", "eve", "--json"])
     assert run.exit_code == 0
     assert [s["student"] for s in json.loads(run.stdout)["students"]] == ["ben", "eve"]
@@ -198,7 +198,7 @@ def test_shards_partition_the_class(tmp_path, root, small_class):
     seen = []
     for i in (1, 2, 3):
         out = tmp_path / f"out-{i}"
-        run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(out), "--root", str(root),
+        run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(out), "--root", str(root),
                                         "--shard", f"{i}/3", "--quiet"])
         assert run.exit_code == 0 and run.output == ""
         seen.append(sorted(p.stem for p in (out / "results").iterdir()))
@@ -237,7 +237,7 @@ def test_bad_arguments_fail_with_one_line(tmp_path, root, args, message):
 
 
 def test_unreadable_folder_from_a_real_process(tmp_path):
-    proc = subprocess.run([GRADER, "grade", str(tmp_path / "missing"), "-o", str(tmp_path / "out")],
+    proc = subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(tmp_path / "missing"), "-o", str(tmp_path / "out")],
                           check=False, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [f"Error: {tmp_path / 'missing'}: no such folder"]
@@ -252,7 +252,7 @@ def test_no_color_is_respected(tmp_path, root, small_class):
 
 
 def test_help_shows_examples():
-    run = CliRunner().invoke(main, ["grade", "--help"])
+    run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", "--help"])
     assert run.exit_code == 0 and "Examples:" in run.output and "--shard I/N" in run.output
 
 
@@ -262,7 +262,7 @@ def test_an_internal_error_is_one_line_too(tmp_path, root, small_class, monkeypa
 
     monkeypatch.setattr(sys.modules["grader.commands.grade"], "grade_batch", broken)
     gc.collect()  # finalizers of earlier tests' objects must not print into this run's output
-    run = CliRunner().invoke(main, ["grade", str(small_class), "-o", str(tmp_path / "out"), "--root", str(root)])
+    run = CliRunner().invoke(main, ["grade", "--assignment", "loss_optimization", str(small_class), "-o", str(tmp_path / "out"), "--root", str(root)])
     assert run.exit_code == 1 and "Traceback" not in run.output
     expected = ("Error: grading stopped by an internal error (RuntimeError: boom); 0 finished results kept in "
                 f"{tmp_path / 'out'}")

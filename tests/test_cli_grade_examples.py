@@ -36,7 +36,7 @@ def lost(result: dict) -> set:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("examples") / "reports"
-    proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--jobs", "2", "--timeout", "60",
+    proc = subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(out), "--jobs", "2", "--timeout", "60",
                            "--json"], check=False, capture_output=True, text=True, timeout=900)
     return proc, out
 
@@ -79,7 +79,7 @@ def test_feedback_names_the_problem_without_the_suite_source(graded):
 def test_grading_again_gives_the_same_scores(graded, tmp_path):
     first = read_results(graded[1])
     out = tmp_path / "again"
-    proc = subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(out), "--only", "bob", "--only", "dave",
+    proc = subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(out), "--only", "bob", "--only", "dave",
                            "--quiet"], check=False, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and proc.stdout == ""
     for student, again in read_results(out).items():

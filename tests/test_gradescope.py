@@ -29,7 +29,7 @@ GRADESCOPE_TOP_KEYS = {"score", "execution_time", "output", "output_format", "te
 
 
 def test_zip_has_the_scripts_the_grader_and_the_assignment_without_caches(tmp_path):
-    result = CliRunner().invoke(main, ["export", "gradescope", "-o", str(tmp_path / "autograder.zip")])
+    result = CliRunner().invoke(main, ["export", "gradescope", "--assignment", "loss_optimization", "-o", str(tmp_path / "autograder.zip")])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         names = set(archive.namelist())
@@ -83,7 +83,7 @@ def sources(folder: Path) -> dict[str, str]:
 def test_run_autograder_grades_correct_wrong_and_notebook_submissions(tmp_path):
     root = mini_root(tmp_path)
     zip_path = tmp_path / "autograder.zip"
-    result = CliRunner().invoke(main, ["export", "gradescope", "-o", str(zip_path), "--root", str(root),
+    result = CliRunner().invoke(main, ["export", "gradescope", "--assignment", "loss_optimization", "-o", str(zip_path), "--root", str(root),
                                        "--hidden-visibility", "after_due_date"])
     assert result.exit_code == 0, result.output
     ag = unpack(zip_path, tmp_path / "autograder")
@@ -123,7 +123,7 @@ def test_run_autograder_grades_correct_wrong_and_notebook_submissions(tmp_path):
 
 def test_run_autograder_writes_a_result_even_when_the_grader_cannot_start(tmp_path):
     zip_path = tmp_path / "autograder.zip"
-    assert CliRunner().invoke(main, ["export", "gradescope", "-o", str(zip_path)]).exit_code == 0
+    assert CliRunner().invoke(main, ["export", "gradescope", "--assignment", "loss_optimization", "-o", str(zip_path)]).exit_code == 0
     ag = unpack(zip_path, tmp_path / "autograder")
     data = run_autograder(ag, {"optim.py": "x = 1\n"}, python=str(tmp_path / "no-such-python"))
     assert data["score"] == 0 and "could not run" in data["output"] and data["tests"] == []
@@ -155,7 +155,7 @@ def test_visibility_policy_applies_to_hidden_tests_and_printed_output(visibility
 def test_unknown_visibility_is_refused():
     with pytest.raises(ValueError, match="not one of"):
         VisibilityPolicy("to_everyone")
-    result = CliRunner().invoke(main, ["export", "gradescope", "--hidden-visibility", "to_everyone"])
+    result = CliRunner().invoke(main, ["export", "gradescope", "--assignment", "loss_optimization", "--hidden-visibility", "to_everyone"])
     assert result.exit_code != 0 and "Traceback" not in result.output
 
 
@@ -173,7 +173,7 @@ def test_simulated_gradescope_run_names_the_student_and_applies_the_late_policy(
     manifest = root / "assignments" / NAME / "assignment.toml"
     manifest.write_text(manifest.read_text() + "\n[late]\npenalty_per_day = 0.1\ncap = 0.25\ngrace_minutes = 10\n")
     zip_path = tmp_path / "autograder.zip"
-    made = CliRunner().invoke(main, ["export", "gradescope", "-o", str(zip_path), "--root", str(root),
+    made = CliRunner().invoke(main, ["export", "gradescope", "--assignment", "loss_optimization", "-o", str(zip_path), "--root", str(root),
                                      "--leaderboard", "Total=score", "--leaderboard", "Seconds=time"])
     assert made.exit_code == 0, made.output
     with zipfile.ZipFile(zip_path) as archive:

@@ -1,51 +1,50 @@
-"""The hidden suite is sharp and fair: every corpus mutant loses points on its function only, every correct variant,
-and the reference, get full marks, and the untouched stubs get zero. Each entry is graded through the real
-contract (pytest subprocess + grader plugin + --grader-results), two at a time."""
+"""Every assignment's hidden suite is sharp and fair: every corpus mutant loses points on its function only,
+every correct variant, and the reference, get full marks, and the untouched stubs and a do-nothing submission
+get zero. Each entry is graded through the real contract (pytest subprocess + grader plugin +
+--grader-results), two at a time. The corpus of assignment NAME is the package tests/corpus/NAME."""
+
+import importlib
 
 import pytest
 from corpus import Entry, make_submission, run_many
-from corpus.correct_variants import VARIANTS
-from corpus.mutants import MUTANTS
 
-from grader.assignment import load_assignment
+from grader.assignment import assignment_names, load_assignment
 
 pytestmark = pytest.mark.slow
 
+NAMES = assignment_names()
+CORPORA = {name: importlib.import_module(f"corpus.{name}") for name in NAMES}
 REFERENCE = Entry("reference", {})
-#: Functions that ignore their input: they satisfy types, purity, invariances and their own gradient check
-#: vacuously, and must still score nothing.
-DO_NOTHING = Entry("do_nothing", {
-    "svm_loss_naive": "def svm_loss_naive(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
-    "svm_loss_vectorized": "def svm_loss_vectorized(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
-    "softmax_loss": "def softmax_loss(W, X, y, reg):\n    return 0.0, np.zeros_like(W)\n",
-    "sgd_step": "def sgd_step(W, dW, learning_rate):\n    return W.copy()\n",
-})
-#: The hidden tests that are not Hypothesis properties (no falsifying example to show).
-NOT_PROPERTIES = {"test_svm_vectorized_has_no_loops", "test_svm_vectorized_is_fast"}
-#: Vectorized mutants that loop (or call the loop): they lose the loop-free points and keep every value point.
-LOOPING = {"vectorized_loops", "vectorized_calls_naive"}
-#: Vectorized mutants that raise on ordinary inputs (a broadcast of (N,) against (N, C); N taken from X's
-#: second axis): they do no work, so the gate holds them before the loop check.
-RAISING = {"vectorized_no_newaxis", "vectorized_n_from_wrong_axis"}
-#: What every message of the gate says (a gate failure carries no hint: it is not the property's mistake).
-GATED = "earns no points for properties"
 
 
-@pytest.fixture(scope="module")
-def assignment():
-    return load_assignment("loss_optimization")
+def pairs(kind: str):
+    """pytest params (assignment, entry) for every entry of `kind` (MUTANTS or VARIANTS) of every corpus."""
+    return [pytest.param(name, entry, id=f"{name}-{entry.name}")
+            for name, corpus in CORPORA.items() for entry in getattr(corpus, kind)]
 
 
-@pytest.fixture(scope="module")
-def outcomes(assignment, tmp_path_factory):
-    """Grades of every corpus entry, the reference and the stubs, keyed by entry name."""
-    root = tmp_path_factory.mktemp("corpus")
-    folders = {
-        entry.name: make_submission(root / "submissions" / entry.name, assignment, entry.patches)
-        for entry in [REFERENCE, DO_NOTHING, *MUTANTS, *VARIANTS]
-    }
-    folders["stubs"] = assignment.kit_dir
-    return run_many(folders, root / "results", assignment, jobs=2)
+@pytest.fixture(scope="session")
+def graded_corpora(tmp_path_factory):
+    """A cache {assignment: {entry name: Outcome}}, filled the first time an assignment is asked for."""
+    return {}
+
+
+@pytest.fixture
+def outcomes(request, graded_corpora, tmp_path_factory):
+    """Returns the outcomes of one assignment's corpus, the reference and the stubs (graded once)."""
+
+    def of(name: str):
+        if name not in graded_corpora:
+            assignment = load_assignment(name)
+            corpus = CORPORA[name]
+            root = tmp_path_factory.mktemp(f"corpus-{name}")
+            entries = [REFERENCE, corpus.DO_NOTHING, *corpus.MUTANTS, *corpus.VARIANTS]
+            folders = {e.name: make_submission(root / "submissions" / e.name, assignment, e.patches) for e in entries}
+            folders["stubs"] = assignment.kit_dir
+            graded_corpora[name] = run_many(folders, root / "results", assignment, jobs=2)
+        return graded_corpora[name]
+
+    return of
 
 
 def graded(outcomes, name):
@@ -55,36 +54,52 @@ def graded(outcomes, name):
     return outcome, outcome.scores()
 
 
-def test_corpus_is_large_and_single_bug():
-    assert len(MUTANTS) >= 30 and len(VARIANTS) >= 8
-    names = [entry.name for entry in [*MUTANTS, *VARIANTS]]
-    assert len(names) == len(set(names))
-    for entry in MUTANTS:
+def test_every_assignment_has_a_corpus():
+    assert set(NAMES) >= {"loss_optimization", "optimization"}
+    for name in NAMES:
+        assert hasattr(CORPORA[name], "MUTANTS") and hasattr(CORPORA[name], "VARIANTS"), name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_corpus_is_large_and_single_bug(name):
+    corpus = CORPORA[name]
+    assert len(corpus.MUTANTS) >= 30 and len(corpus.VARIANTS) >= 8
+    entries = [*corpus.MUTANTS, *corpus.VARIANTS]
+    assert len({e.name for e in entries}) == len(entries)
+    functions = {f.name for f in load_assignment(name).functions}
+    for entry in corpus.MUTANTS:
         assert len(entry.patches) == 1 and tuple(entry.patches) == entry.loses, entry.name
-    assert all(not entry.loses for entry in VARIANTS)
+        assert set(entry.patches) <= functions, entry.name
+    assert all(not entry.loses for entry in corpus.VARIANTS)
+    assert {fn for e in corpus.MUTANTS for fn in e.loses} == functions, "every function has mutants"
 
 
-def test_reference_gets_full_marks_and_points_match_manifest(outcomes, assignment):
-    outcome, scores = graded(outcomes, "reference")
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_gets_full_marks_and_points_match_manifest(outcomes, name):
+    outcome, scores = graded(outcomes(name), "reference")
     assert outcome.failures() == []
-    assert scores == {f.name: (f.points, f.points) for f in assignment.functions}
+    assert scores == {f.name: (f.points, f.points) for f in load_assignment(name).functions}
 
 
-def test_stubs_get_zero(outcomes, assignment):
-    _, scores = graded(outcomes, "stubs")
-    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in assignment.functions}
+@pytest.mark.parametrize("name", NAMES)
+def test_stubs_get_zero(outcomes, name):
+    _, scores = graded(outcomes(name), "stubs")
+    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in load_assignment(name).functions}
 
 
-def test_functions_that_ignore_their_input_get_zero(outcomes, assignment):
-    outcome, scores = graded(outcomes, "do_nothing")
-    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in assignment.functions}
-    gated = [t for t in outcome.results["tests"] if "ignores W" in t["output"]]
-    assert gated and all(t["hint"] == "" for t in gated)  # the property's hint is about another mistake
+@pytest.mark.parametrize("name", NAMES)
+def test_functions_that_ignore_their_input_get_zero(outcomes, name):
+    outcome, scores = graded(outcomes(name), "do_nothing")
+    assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in load_assignment(name).functions}
+    gate = getattr(CORPORA[name], "GATE_MESSAGE", None)
+    if gate:  # a suite that gates vacuous properties: the gate's failures carry no property hint
+        gated = [t for t in outcome.results["tests"] if gate in t["output"]]
+        assert gated and all(t["hint"] == "" for t in gated)
 
 
-@pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.name)
-def test_mutant_loses_points_on_its_function_only(outcomes, entry):
-    outcome, scores = graded(outcomes, entry.name)
+@pytest.mark.parametrize(("name", "entry"), pairs("MUTANTS"))
+def test_mutant_loses_points_on_its_function_only(outcomes, name, entry):
+    outcome, scores = graded(outcomes(name), entry.name)
     for function, (score, top) in scores.items():
         if function in entry.loses:
             assert score < top, f"{entry.name} ({entry.why}) kept full marks on {function}"
@@ -96,39 +111,47 @@ def node_name(test: dict) -> str:
     return test["nodeid"].split("::")[-1].split("[")[0]
 
 
-@pytest.mark.parametrize("entry", [m for m in MUTANTS if m.loses == ("svm_loss_vectorized",)
-                                   and m.name not in LOOPING | RAISING], ids=lambda e: e.name)
-def test_loop_free_mutants_keep_their_loop_free_points(outcomes, entry):
+def mutants_named(attribute: str, keep):
+    """pytest params (assignment, mutant) for mutants kept by keep(mutant, corpus) in corpora declaring
+    `attribute` (a suite with loop-free points declares which of its mutants loop or raise)."""
+    return [pytest.param(name, m, id=f"{name}-{m.name}") for name, corpus in CORPORA.items()
+            if hasattr(corpus, attribute) for m in corpus.MUTANTS if keep(m, corpus)]
+
+
+@pytest.mark.parametrize(("name", "entry"), mutants_named(
+    "LOOPING", lambda m, c: m.loses == (c.LOOP_FREE_FUNCTION,) and m.name not in c.LOOPING | c.RAISING))
+def test_loop_free_mutants_keep_their_loop_free_points(outcomes, name, entry):
     """A property's points are lost only for what it checks: wrong values cost the value properties only."""
-    outcome, _ = graded(outcomes, entry.name)
-    [loop_free] = [t for t in outcome.results["tests"] if node_name(t) == "test_svm_vectorized_has_no_loops"]
+    outcome, _ = graded(outcomes(name), entry.name)
+    [loop_free] = [t for t in outcome.results["tests"] if node_name(t) == CORPORA[name].LOOP_FREE_TEST]
     assert loop_free["status"] == "passed", loop_free["output"]
 
 
-@pytest.mark.parametrize("entry", [m for m in MUTANTS if m.name in LOOPING], ids=lambda e: e.name)
-def test_looping_mutants_lose_the_loop_free_points_only(outcomes, entry):
+@pytest.mark.parametrize(("name", "entry"), mutants_named("LOOPING", lambda m, c: m.name in c.LOOPING))
+def test_looping_mutants_lose_the_loop_free_points_only(outcomes, name, entry):
     """Correct values computed by a loop: every untimed property passes but the loop check."""
-    outcome, _ = graded(outcomes, entry.name)
+    outcome, _ = graded(outcomes(name), entry.name)
     failed = {node_name(t) for t in outcome.results["tests"] if t["status"] != "passed"}
-    assert failed - {"test_svm_vectorized_is_fast"} == {"test_svm_vectorized_has_no_loops"}
+    assert failed - CORPORA[name].TIMED_TESTS == {CORPORA[name].LOOP_FREE_TEST}
 
 
-@pytest.mark.parametrize("entry", VARIANTS, ids=lambda e: e.name)
-def test_correct_variant_gets_full_marks(outcomes, entry):
-    outcome, scores = graded(outcomes, entry.name)
+@pytest.mark.parametrize(("name", "entry"), pairs("VARIANTS"))
+def test_correct_variant_gets_full_marks(outcomes, name, entry):
+    outcome, scores = graded(outcomes(name), entry.name)
     assert outcome.failures() == [], f"{entry.name} ({entry.why}) lost points"
     assert all(score == top for score, top in scores.values())
 
 
-@pytest.mark.parametrize("entry", MUTANTS, ids=lambda e: e.name)
-def test_mutant_failures_teach(outcomes, entry):
+@pytest.mark.parametrize(("name", "entry"), pairs("MUTANTS"))
+def test_mutant_failures_teach(outcomes, name, entry):
     """Each failure a student reads has a message, a hint and (for properties) the smallest failing input."""
-    outcome, _ = graded(outcomes, entry.name)
+    outcome, _ = graded(outcomes(name), entry.name)
     for test in outcome.results["tests"]:
         if test["status"] == "passed":
             continue
         assert test["output"].strip(), test["nodeid"]
-        assert test["hint"].strip() or GATED in test["output"], test["nodeid"]
+        gate = getattr(CORPORA[name], "GATE_MESSAGE", None)  # a gate's failure carries no property hint
+        assert test["hint"].strip() or (gate and gate in test["output"]), test["nodeid"]
         assert "hidden_tests" not in test["output"] and "def test_" not in test["output"], test["nodeid"]
-        if test["nodeid"].split("::")[-1].split("[")[0] not in NOT_PROPERTIES:
+        if test["nodeid"].split("::")[-1].split("[")[0] not in CORPORA[name].NOT_PROPERTIES:
             assert test["falsifying_example"].startswith("Falsifying example"), test["nodeid"]

@@ -1,17 +1,17 @@
-"""The hidden suite's grade markers add up to the manifest's points per function, and every test is graded,
-named for students (a docstring) and hinted."""
+"""Every assignment's hidden suite: its grade markers add up to the manifest's points per function, and every
+test is graded, named for students (a docstring) and hinted."""
 
 from collections import defaultdict
 
 import pytest
 from corpus import collect_markers
 
-from grader.assignment import load_assignment
+from grader.assignment import assignment_names, load_assignment
 
 
-@pytest.fixture(scope="module")
-def assignment():
-    return load_assignment("loss_optimization")
+@pytest.fixture(scope="module", params=assignment_names())
+def assignment(request):
+    return load_assignment(request.param)
 
 
 @pytest.fixture(scope="module")

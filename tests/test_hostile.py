@@ -189,7 +189,7 @@ def batch(tmp_path_factory):
         pytest.skip("the hostile corpus uses /proc and Linux process names")
     tmp = tmp_path_factory.mktemp("hostile")
     confinement = confine.probe()
-    assignment = load_assignment()
+    assignment = load_assignment("loss_optimization")
     root = root_with_limits(assignment, LIMITS, tmp)
     submissions = tmp / "submissions"
     submissions.mkdir()
@@ -442,7 +442,7 @@ CHECKS = {
 
 
 def test_every_case_states_a_verdict():
-    functions = {f.name for f in load_assignment().functions}
+    functions = {f.name for f in load_assignment("loss_optimization").functions}
     assert len(CASES) >= 30
     for case, expect in CASES.items():
         assert expect["about"] and expect["entry"] in ("folder", "zip", "notebook"), case

@@ -44,7 +44,7 @@ def level_or_skip(level: int) -> confine.Confinement:
 
 def attack(case: str, confinement: confine.Confinement, tmp_path: Path, tag: str) -> tuple[str, str]:
     """Run the case's hostile svm_loss_naive once in a worker; (the call's error message, the worker's output)."""
-    assignment = load_assignment()
+    assignment = load_assignment("loss_optimization")
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     assemble(case, CASES[case], assignment, submissions, tag, tmp_path)
@@ -62,7 +62,7 @@ def test_attack_fails_in_the_worker(case, level, tmp_path, monkeypatch):
     confinement = level_or_skip(level)
     tag = "hw" + secrets.token_hex(3)
     other = tmp_path / "other_student"  # a classmate's files, where a grader would keep them
-    shutil.copytree(load_assignment().reference_dir, other, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(load_assignment("loss_optimization").reference_dir, other, ignore=shutil.ignore_patterns("__pycache__"))
     before = tree_digest(other)
     secret = "worker-secret-" + secrets.token_hex(8)
     monkeypatch.setenv("GRADER_HOSTILE_SECRET", secret)

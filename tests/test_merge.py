@@ -105,14 +105,14 @@ def test_sharded_then_merged_equals_graded_at_once(tmp_path):
     root, subs = mini_root(tmp_path), small_class(tmp_path)
     runner = CliRunner()
     common = ["--root", str(root), "--quiet"]
-    assert runner.invoke(main, ["grade", str(subs), "-o", str(tmp_path / "all"), *common]).exit_code == 0
+    assert runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(tmp_path / "all"), *common]).exit_code == 0
     for i in (1, 2, 3):
-        result = runner.invoke(main, ["grade", str(subs), "-o", str(tmp_path / f"shard-{i}"), "--shard", f"{i}/3",
+        result = runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(tmp_path / f"shard-{i}"), "--shard", f"{i}/3",
                                       *common])
         assert result.exit_code == 0, result.output
     shards = [str(tmp_path / f"shard-{i}") for i in (1, 2, 3)]
     assert all(len(list((tmp_path / f"shard-{i}" / "results").glob("*.json"))) < 5 for i in (1, 2, 3))
-    merged = runner.invoke(main, ["merge", *shards, "-o", str(tmp_path / "merged"), "--root", str(root)])
+    merged = runner.invoke(main, ["merge", "--assignment", "loss_optimization", *shards, "-o", str(tmp_path / "merged"), "--root", str(root)])
     assert merged.exit_code == 0, merged.output
     assert "merged 5 students from 3 shards" in merged.output
 
@@ -154,7 +154,7 @@ def test_conflicting_duplicates_are_a_clear_error_and_identical_ones_merge(tmp_p
     assert [row["student"] for row in grades_rows(tmp_path / "ok")] == ["alice", "bob"]
 
     other = shard_dir(tmp_path / "other", fake_result("bob", 85, content_hash="h2"))
-    result = CliRunner().invoke(main, ["merge", str(one), str(other), "-o", str(tmp_path / "bad")])
+    result = CliRunner().invoke(main, ["merge", "--assignment", "loss_optimization", str(one), str(other), "-o", str(tmp_path / "bad")])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "bob is in" in result.output and "different results" in result.output
     assert not (tmp_path / "bad" / "grades.csv").exists()

@@ -54,7 +54,7 @@ def test_feedback_is_posted_alone_on_a_branch_and_leaks_are_refused(tmp_path):
     leaky.write_text(leaky.read_text(encoding="utf-8") + f"\n    {hidden_line}\n", encoding="utf-8")
     bares = {name: student_repo(remotes, name) for name in ("minjun", "seoyeon", "leaky")}
 
-    done = CliRunner().invoke(main, ["post-feedback", str(reports), "--repo", "course/hw1-{student}",
+    done = CliRunner().invoke(main, ["post-feedback", "--assignment", "loss_optimization", str(reports), "--repo", "course/hw1-{student}",
                                      "--remote", f"file://{remotes}/{{repo}}.git"])
     assert done.exit_code == 1, done.output
     assert "posted minjun: course/hw1-minjun" in done.stdout and "posted seoyeon" in done.stdout
@@ -68,7 +68,7 @@ def test_feedback_is_posted_alone_on_a_branch_and_leaks_are_refused(tmp_path):
     assert "moves downhill" in git("show", "feedback:FEEDBACK.md", cwd=bares["seoyeon"])
     assert "feedback" not in git("branch", "--list", cwd=bares["leaky"])  # nothing posted
 
-    again = CliRunner().invoke(main, ["post-feedback", str(reports), "--repo", "course/hw1-{student}",
+    again = CliRunner().invoke(main, ["post-feedback", "--assignment", "loss_optimization", str(reports), "--repo", "course/hw1-{student}",
                                       "--remote", f"file://{remotes}/{{repo}}.git", "--only", "minjun"])
     assert again.exit_code == 0 and "1 posted" in again.stderr  # a repost replaces the branch
 
@@ -76,8 +76,8 @@ def test_feedback_is_posted_alone_on_a_branch_and_leaks_are_refused(tmp_path):
 def test_dry_run_pushes_nothing_and_templates_are_checked(tmp_path):
     reports = tmp_path / "reports"
     write_student_reports(make_result("minjun"), reports)
-    done = CliRunner().invoke(main, ["post-feedback", str(reports), "--repo", "course/hw1-{student}", "--dry-run",
+    done = CliRunner().invoke(main, ["post-feedback", "--assignment", "loss_optimization", str(reports), "--repo", "course/hw1-{student}", "--dry-run",
                                      "--remote", f"file://{tmp_path}/nowhere/{{repo}}.git"])
     assert done.exit_code == 0 and "would post minjun: course/hw1-minjun" in done.stdout
-    bad = CliRunner().invoke(main, ["post-feedback", str(reports), "--repo", "course/hw1"])
+    bad = CliRunner().invoke(main, ["post-feedback", "--assignment", "loss_optimization", str(reports), "--repo", "course/hw1"])
     assert bad.exit_code != 0 and "has no {student}" in bad.output

@@ -56,7 +56,7 @@ def fake_root(tmp_path):
 
 
 def test_release_has_the_kit_and_no_reference_body_or_hidden_test(tmp_path):
-    result = CliRunner().invoke(main, ["release", "-o", str(tmp_path / "kit")])
+    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "-o", str(tmp_path / "kit")])
     assert result.exit_code == 0, result.output
     kit = tmp_path / "kit"
     assignment = load_assignment(NAME)
@@ -104,7 +104,7 @@ def test_release_refuses_private_material_and_writes_nothing(fake_root, tmp_path
         hidden.write_text("def test_secret():\n    assert 1 + 1 == 2\n")
         (kit_dir / "tests").mkdir(exist_ok=True)
         shutil.copy(hidden, kit_dir / "tests" / hidden.name)
-    result = CliRunner().invoke(main, ["release", "-o", str(tmp_path / "out"), "--root", str(fake_root)])
+    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "-o", str(tmp_path / "out"), "--root", str(fake_root)])
     assert result.exit_code != 0 and "private material" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -125,18 +125,18 @@ def test_release_replaces_a_previous_release_only_with_force_and_never_other_fol
     out = tmp_path / "kit"
     release_kit(assignment, out)
     (out / "linear_svm.py").write_text("# an edit made in the release folder\n")
-    result = CliRunner().invoke(main, ["release", "--out", str(out)])
+    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "--out", str(out)])
     assert result.exit_code != 0 and "--force" in result.output and "already holds a release" in result.output
     assert (out / "linear_svm.py").read_text() == "# an edit made in the release folder\n"
     (out / "stale.txt").write_text("left from an old release")
-    result = CliRunner().invoke(main, ["release", "--output", str(out), "--force"])
+    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "--output", str(out), "--force"])
     assert result.exit_code == 0, result.output
     assert not (out / "stale.txt").exists() and "an edit" not in (out / "linear_svm.py").read_text()
 
     other = tmp_path / "project"
     other.mkdir()
     (other / "precious.txt").write_text("keep me")
-    result = CliRunner().invoke(main, ["release", "-o", str(other)])
+    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "-o", str(other)])
     assert result.exit_code != 0 and "not empty" in result.output and "Traceback" not in result.output
     assert (other / "precious.txt").read_text() == "keep me"
 

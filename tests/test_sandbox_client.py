@@ -14,7 +14,7 @@ from grader.sandbox import StudentError, WorkerClient
 from grader.sandbox.client import MAX_FILE_BYTES, copy_submission, describe_exit
 from grader.sandbox.confine import probe
 
-ASSIGNMENT = load_assignment()
+ASSIGNMENT = load_assignment("loss_optimization")
 
 
 def test_the_private_copy_takes_only_regular_top_level_py_files(tmp_path):

@@ -57,7 +57,7 @@ def test_a_renamed_copy_ranks_first_and_the_stub_is_boilerplate(tmp_path):
 
 def test_cli_writes_a_self_contained_report_and_the_pairs_above_threshold(tmp_path):
     out = tmp_path / "out"
-    done = CliRunner().invoke(main, ["similarity", str(a_class(tmp_path)), "-o", str(out), "--threshold", "0.5"])
+    done = CliRunner().invoke(main, ["similarity", "--assignment", "loss_optimization", str(a_class(tmp_path)), "-o", str(out), "--threshold", "0.5"])
     assert done.exit_code == 0, done.output
     assert "not compared: broken" in done.stderr
     with open(out / "pairs.csv", encoding="utf-8", newline="") as handle:

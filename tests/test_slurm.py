@@ -177,7 +177,7 @@ def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster
     assert all(per_shard) and sum(map(len, per_shard)) == len(set().union(*per_shard))  # disjoint, none empty
 
     at_once = tmp_path / "at-once"
-    subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(at_once), "--quiet", *GRADE_ARGS.split()],
+    subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(at_once), "--quiet", *GRADE_ARGS.split()],
                    check=True, timeout=RUN_S)
     assert signatures(out / "reports") == signatures(at_once)
     assert len(signatures(at_once)) == len([p for p in EXAMPLES.iterdir() if not p.name.startswith(".")])

@@ -17,7 +17,7 @@ from grader.binding import bind_in_process
 from grader.sandbox import GraderFault, StudentError, WorkerClient
 from grader.sandbox.confine import probe
 
-ASSIGNMENT = load_assignment()
+ASSIGNMENT = load_assignment("loss_optimization")
 LIMITS = dataclasses.replace(ASSIGNMENT.limits, call_timeout_s=2.0, submission_timeout_s=120.0, output_kb=2)
 
 OK_OPTIM = "def sgd_step(W, dW, learning_rate):\n    return W - learning_rate * dW\n"
@@ -495,7 +495,7 @@ def test_a_worker_dies_with_the_grader_process_that_started_it(tmp_path, confine
         from grader.assignment import load_assignment
         from grader.sandbox import WorkerClient
         from grader.sandbox.confine import probe
-        client = WorkerClient({str(folder)!r}, load_assignment(), confinement=probe({str(level)!r}))
+        client = WorkerClient({str(folder)!r}, load_assignment("loss_optimization"), confinement=probe({str(level)!r}))
         client.start()
         print(client.pid, flush=True)
         client.call("sgd_step", 1.0, 1.0, 1.0)

@@ -24,8 +24,8 @@ def export():
 @export.command("gradescope")
 @click.option("-o", "--out", "out_path", default="autograder.zip", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The zip to upload to Gradescope.")
-@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
-              help="Assignment to package.")
+@click.option("--assignment", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 @click.option("--hidden-visibility", type=click.Choice(VISIBILITIES), default=VisibilityPolicy.hidden_tests,

@@ -27,8 +27,8 @@ SANDBOX_CHOICES = ("auto", "1", "2", "3", "4")
 @click.option("-o", "--out", required=True, metavar="OUT", help="Folder for the reports (created if missing).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Submissions graded at once.")
-@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
-              help="Assignment (a folder under assignments/ with assignment.toml).")
+@click.option("--assignment", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",

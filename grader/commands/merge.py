@@ -14,8 +14,8 @@ from grader.reports.tables import score_table_markdown
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the merged reports (created if missing).")
-@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
-              help="Assignment the shards were graded for.")
+@click.option("--assignment", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/ (default: this installation).")
 @click.option("--markdown", is_flag=True,

@@ -7,7 +7,8 @@ from grader.notebook import build_notebooks, notebook_targets, stale_notebooks
 
 
 @click.command("notebook")
-@click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
+@click.option("--assignment", "name", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/ (default: this installation).")
 @click.option("--check", is_flag=True, help="only report notebooks that differ from their source (exit 1 if any)")

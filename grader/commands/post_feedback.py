@@ -17,8 +17,8 @@ from grader.classroom import BRANCH, FILE_NAME, PostError, post_feedback
               metavar="URL", help="The git remote of a repository ({repo} is replaced).")
 @click.option("--only", multiple=True, metavar="STUDENT", help="Post only this student's feedback (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Check every feedback file and list the repositories; push nothing.")
-@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
-              help="Assignment the reports were graded for (its hidden tests are what must not leak).")
+@click.option("--assignment", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 def post_feedback_command(reports, repo_template, url_template, only, dry_run, assignment, root):

@@ -11,7 +11,8 @@ from grader.release import ReleaseError, release_kit
 @click.command("release")
 @click.option("-o", "--out", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="folder to write the kit into (a GitHub Classroom template repository)")
-@click.option("--assignment", "name", default="loss_optimization", show_default=True, help="assignment name")
+@click.option("--assignment", "name", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/, reference/ and hidden_tests/ (default: this installation).")
 @click.option("--ci/--no-ci", default=True, show_default=True,

@@ -15,8 +15,8 @@ from grader.submissions import SubmissionsError
               help="Folder for similarity.html and pairs.csv (created if missing).")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
               help="Pairs at or above this similarity go into the report's details and pairs.csv.")
-@click.option("--assignment", default="loss_optimization", show_default=True, metavar="NAME",
-              help="Assignment whose files are compared (its stubs are boilerplate).")
+@click.option("--assignment", default=None, metavar="NAME",
+              help="Assignment (a folder under assignments/ with assignment.toml); needed when there are several.")
 @click.option("--root", default=str(DEFAULT_ROOT), metavar="DIR",
               help="Folder holding assignments/ (default: this installation).")
 def similarity(submissions, out_dir, threshold, assignment, root):

@@ -121,6 +121,15 @@ def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[
     return problems
 
 
+def supply_provided(assignment, target: Path) -> None:
+    """Copy the assignment's provided files (finished kit code) into target, replacing the student's copies."""
+    for file in getattr(assignment, "provided_files", ()):
+        source = assignment.kit_dir / file
+        if source.is_file():
+            shutil.copyfile(source, target / file)
+            (target / file).chmod(0o644)
+
+
 def _copy_one(source: Path, target: Path, room: int) -> int | str:
     """Copy one regular file without following symlinks: its size, or why it was not copied."""
     try:
@@ -201,6 +210,7 @@ class WorkerClient:
         self.copy_dir = self.root / "submission"
         self.output_path = self.root / "output.txt"
         self.problems: dict[str, str] = copy_submission(self.source, self.copy_dir, assignment.files)
+        supply_provided(assignment, self.copy_dir)
         self.quota = DiskQuota(self.copy_dir, int(self.limits.disk_kb) * 1024,
                                allowance=self.output_bytes + OUTPUT_SLACK + PIPE_BYTES)
         self.quota.reset()
@@ -580,6 +590,7 @@ class WorkerClient:
         if isinstance(exc, QuotaExceeded):
             remove_tree(self.copy_dir)
             copy_submission(self.source, self.copy_dir, self.assignment.files)
+            supply_provided(self.assignment, self.copy_dir)
             self.quota.reset()
             return str(exc)
         return describe_exit(returncode, self.limits.cpu_s)

@@ -60,6 +60,33 @@ class Outcome:
         ]
 
 
+def function_source(path: Path, name: str) -> str:
+    """The source text of top-level function `name` in the file at path (decorators included)."""
+    text = path.read_text(encoding="utf-8")
+    for node in ast.parse(text).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            return "".join(text.splitlines(keepends=True)[start:node.end_lineno])
+    raise KeyError(f"{path}: no top-level function {name!r}")
+
+
+def edited(assignment: Assignment, function: str, *edits: tuple[str, str]) -> str:
+    """The reference's source of `function` with each (old, new) text replaced in its code (not its
+    docstring); each old must occur there exactly once."""
+    source = function_source(assignment.reference_dir / assignment.function(function).file, function)
+    node = ast.parse(source).body[0]
+    first = node.body[0]
+    has_doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+    lines = source.splitlines(keepends=True)
+    split = first.end_lineno if has_doc else node.body[0].lineno - 1
+    head, code = "".join(lines[:split]), "".join(lines[split:])
+    for old, new in edits:
+        if code.count(old) != 1:
+            raise ValueError(f"{function}: {old!r} occurs {code.count(old)} times in the reference's code, not once")
+        code = code.replace(old, new)
+    return head + code
+
+
 def patch_function(text: str, name: str, source: str) -> str:
     """Module text with top-level function `name` (and its decorators) replaced by `source`."""
     tree = ast.parse(text)
