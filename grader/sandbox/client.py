@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import stat
+import shutil
 import subprocess
 import sys
 import time
