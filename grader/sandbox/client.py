@@ -13,9 +13,9 @@ import fcntl
 import json
 import os
 import select
+import shutil
 import signal
 import stat
-import shutil
 import subprocess
 import sys
 import time
