@@ -25,15 +25,34 @@ class Limits:
     cpu_s: int = 240
     memory_mb: int = 2048
     output_kb: int = 256
+    #: Size caps of one submission, the only ones (preparation and the worker's copy both use them):
+    #: the largest source file graded (a .py file, or the definitions taken from a notebook), all
+    #: .py and .ipynb files of a submission (or its zip file) together, and how many of them.
+    file_kb: int = 1024
+    submission_kb: int = 20 * 1024
+    max_files: int = 200
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_kb) * 1024
+
+    @property
+    def submission_bytes(self) -> int:
+        return int(self.submission_kb) * 1024
 
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """One graded function: its name, the file it lives in, and its points."""
+    """One graded function: its name, the file it lives in, and its points.
+
+    aliases: other names a submission may define it under (the course's own names, e.g. a
+    `softmax_loss_vectorized` graded as `softmax_loss`), tried in order when `name` is absent.
+    """
 
     name: str
     file: str
     points: float
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,9 @@ class Assignment:
     limits: Limits
     root: Path = field(default=DEFAULT_ROOT)
     late: LatePolicy | None = None
+    #: Folders (relative to the submission, "" for its top) where graded files are looked for, in
+    #: order; any other depth comes after them (manifest: [layout] search).
+    search: tuple[str, ...] = ("",)
 
     @property
     def kit_dir(self) -> Path:
@@ -91,11 +113,13 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
         raise ManifestError(f"{path}: not valid TOML: {exc}") from None
     try:
         functions = tuple(
-            FunctionSpec(name=fn, file=str(spec["file"]), points=float(spec["points"]))
+            FunctionSpec(name=fn, file=str(spec["file"]), points=float(spec["points"]),
+                         aliases=_names(spec.get("aliases", []), f"functions.{fn}.aliases"))
             for fn, spec in data["functions"].items()
         )
         limits = Limits(**data.get("limits", {}))
         late = LatePolicy.from_table(data["late"]) if "late" in data else None
+        search = _search(data.get("layout", {}).get("search", [""]))
         return Assignment(
             name=str(data.get("name", name)),
             title=str(data.get("title", name)),
@@ -104,6 +128,27 @@ def load_assignment(name: str = "loss_optimization", root: Path | str = DEFAULT_
             limits=limits,
             root=root,
             late=late,
+            search=search,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None
+
+
+def _names(value, key: str) -> tuple[str, ...]:
+    """A list of Python identifiers from the manifest (key names it in the error)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.isidentifier() for v in value):
+        raise ValueError(f"{key} must be a list of function names, got {value!r}")
+    return tuple(value)
+
+
+def _search(value) -> tuple[str, ...]:
+    """[layout] search: relative folders ("" or "." for the top, "a/b"), no "..", no absolute paths."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"layout.search must be a list of folders, got {value!r}")
+    folders = []
+    for item in value:
+        parts = [p for p in item.replace("\\", "/").split("/") if p not in ("", ".")]
+        if item.startswith("/") or ".." in parts:
+            raise ValueError(f"layout.search: {item!r} must be a folder inside the submission")
+        folders.append("/".join(parts))
+    return tuple(dict.fromkeys(folders)) or ("",)
