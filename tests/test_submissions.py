@@ -206,7 +206,7 @@ def test_zip_caps(tmp_path, assignment, caps, members, problem):
     (tmp_path / "subs").mkdir()
     write_zip(tmp_path / "subs" / "big.zip", members)
     if "data.npy" in members:  # the zip file itself is over the cap, whatever it holds
-        (tmp_path / "subs" / "big.zip").write_bytes((tmp_path / "subs" / "big.zip").read_bytes() + b"\0" * 200)
+        (tmp_path / "subs" / "big.zip").write_bytes((tmp_path / "subs" / "big.zip").read_bytes() + b"\0" * 2000)
     prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", with_limits(assignment, **caps))
     assert prepared.folder is None and problem in prepared.error
 
