@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -106,6 +107,8 @@ def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, r
             files[file] = student_file((source / file).read_bytes(), functions, (tag + case)[:15], root)
         elif file not in links:
             files[file] = (assignment.reference_dir / file).read_bytes()
+    for name, kb in expect.get("pad_kb", {}).items():  # a large file made here, never committed
+        files[name] = files.get(name, b"") + b"\n#" + b"=" * max(0, kb * 1024 - len(files.get(name, b"")) - 3) + b"\n"
     if expect["entry"] == "notebook":
         shutil.copyfile(next(source.glob("*.ipynb")), submissions / f"{case}.ipynb")
     elif expect["entry"] == "zip":
@@ -114,6 +117,10 @@ def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, r
                 archive.writestr(name, data)
             for name, text in expect.get("zip_entries", {}).items():
                 archive.writestr(zipfile.ZipInfo(name), text)
+            for name, text in expect.get("zip_duplicates", {}).items():  # a second entry of the same name
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    archive.writestr(zipfile.ZipInfo(name), text)
             for name, target in expect.get("zip_symlinks", {}).items():
                 info = zipfile.ZipInfo(name)
                 info.external_attr = 0o120777 << 16
@@ -250,7 +257,7 @@ def batch(tmp_path_factory):
     results = {p.stem: json.loads(p.read_text()) for p in (out / "results").glob("*.json")} if out.exists() else {}
     return {"proc": proc, "seconds": seconds, "out": out, "tmp": tmp, "results": results, "alone": alone,
             "confinement": confinement, "skipped": skipped, "before": before, "after": after,
-            "leftovers": leftovers, "secret": secret, "listening": listening, "reached": reached}
+            "leftovers": leftovers, "secret": secret, "listening": listening, "reached": reached, "env": env}
 
 
 def result_of(batch, case: str) -> dict:
@@ -394,6 +401,31 @@ def check_error_mentions(batch, case, expect, result):
     assert expect["error_mentions"] in result.get("error", "")
 
 
+def check_feedback_mentions(batch, case, expect, result):
+    feedback = (batch["out"] / "feedback" / f"{case}.md").read_text(encoding="utf-8")
+    assert expect["error_mentions"] in " ".join(feedback.split()), "the student's feedback does not say it"
+
+
+def check_output_lacks(batch, case, expect, result):
+    assert expect["output_lacks"] not in result.get("stdout", ""), "code ran that should only have been defined"
+
+
+def check_resume_sees_swap(batch, case, expect, result):
+    """Regrade the case into a copy of OUT with its linear_svm.py made wrong: the stored result must not
+    be taken as up to date (the old hash stopped reading after 20 MiB, before the code)."""
+    assert result["score"] == result["max_score"], "the case must start from full marks"
+    again = batch["tmp"] / f"again-{case}"
+    shutil.copytree(batch["out"] / "results", again / "out" / "results")
+    shutil.copytree(batch["tmp"] / "submissions" / case, again / "subs" / case)
+    svm = again / "subs" / case / "linear_svm.py"
+    assert svm.read_text().count("loss /= num_train") == 1
+    svm.write_text(svm.read_text().replace("loss /= num_train", "loss /= 2 * num_train"))
+    proc = run_grader(again / "subs", again / "out", batch["tmp"] / "root", batch["env"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    regraded = json.loads((again / "out" / "results" / f"{case}.json").read_text())
+    assert regraded["functions"]["svm_loss_naive"]["score"] < result["functions"]["svm_loss_naive"]["score"]
+
+
 def check_signal_isolation(batch, case, expect, result):
     assert batch["proc"].returncode == 0  # the grader survived, and graded everyone (test above)
 
@@ -402,7 +434,8 @@ CHECKS = {
     "attempted": check_attempted, "output_capped": check_output_capped, "no_leak": check_no_leak, "no_forgery": check_no_forgery,
     "others_unchanged": check_others_unchanged, "no_leftover": check_no_leftover,
     "no_network": check_no_network, "no_secret": check_no_secret, "error_mentions": check_error_mentions,
-    "needs_signal_isolation": check_signal_isolation,
+    "needs_signal_isolation": check_signal_isolation, "feedback_mentions": check_feedback_mentions,
+    "output_lacks": check_output_lacks, "resume_sees_swap": check_resume_sees_swap,
 }
 
 
