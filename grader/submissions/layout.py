@@ -96,9 +96,9 @@ class _Notebooks:
         found: list[tuple[CodeFile, str]] = []
         for file in self.files:
             chunks = self.chunks(file)
-            name = bound_as(spec, set().union(*(c.names for c in chunks)))
+            name = bound_as(spec, set().union(*(c.names for c in chunks if c.defines)))
             if name:
-                found.append((file, "\n".join(c.source for c in chunks if name in c.names)))
+                found.append((file, "\n".join(c.source for c in chunks if c.defines and name in c.names)))
         if len({source for _, source in found}) > 1:
             self.notes.append(f"{spec.name} is defined differently in {found[0][0].rel} and {found[1][0].rel}: "
                               "neither was graded (keep it in one notebook, or in a .py file)")

@@ -25,10 +25,12 @@ METHOD_DECORATORS = {"staticmethod", "classmethod", "property"}
 
 @dataclass(frozen=True)
 class Chunk:
-    """One kept top-level statement: the names it binds and its source."""
+    """One kept top-level statement: the names it binds, its source, and whether it defines a
+    function or class there (an import of the course's module does not: it names another file's)."""
 
     names: frozenset[str]
     source: str
+    defines: bool = False
 
 
 def read_notebook(text: str, label: str) -> nbformat.NotebookNode:
@@ -101,7 +103,7 @@ def keep(node: ast.stmt) -> tuple[Chunk | None, str]:
         why = runs_code(node, top=True)
         if why:
             return None, f"{'class' if isinstance(node, ast.ClassDef) else 'def'} {node.name} ({why})"
-        return Chunk(frozenset({node.name}), ast.unparse(without_annotations(node))), ""
+        return Chunk(frozenset({node.name}), ast.unparse(without_annotations(node)), defines=True), ""
     if constant(node):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         plain = node if isinstance(node, ast.Assign) else ast.Assign(targets=targets, value=node.value, lineno=0)
