@@ -182,8 +182,8 @@ def test_two_notebooks_defining_one_function_differently_are_reported(tmp_path):
                "b.ipynb": notebook("def sgd_step(W, dW, lr):\n    return W")}
     prepared, _ = prepared_one(tmp_path, lambda subs: write_folder(subs / "ann", members))
     assert prepared.folder is None
-    assert prepared.notes == ["sgd_step is defined differently in a.ipynb and b.ipynb: neither was graded "
-                              "(keep it in one notebook, or in a .py file)"]
+    assert prepared.notes == [("sgd_step is defined differently in a.ipynb and b.ipynb: neither was graded "
+                               "(keep it in one notebook, or in a .py file)")]
     assert prepared.error.startswith("ann: no graded file found")
 
 

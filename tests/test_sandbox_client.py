@@ -11,7 +11,6 @@ import pytest
 import grader
 from grader.assignment import Limits, load_assignment
 from grader.sandbox import StudentError, WorkerClient
-from grader.assignment import Limits
 from grader.sandbox.client import copy_submission, describe_exit
 
 MAX_FILE_BYTES = Limits().file_bytes

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.assignment import Limits, load_assignment
+from grader.assignment import load_assignment
 from grader.submissions import (
     SubmissionsError,
     content_hash,

@@ -40,6 +40,8 @@ from grader.sandbox.protocol import (
 
 #: Longest text taken from the worker for one message (characters).
 MAX_MESSAGE = 4000
+#: The size caps when no manifest says otherwise (the same defaults preparation uses).
+DEFAULT_LIMITS = Limits()
 #: Wall seconds a worker may take to start (Python + numpy) before its first student import.
 START_TIMEOUT_S = 60.0
 #: Processes the worker's own user may have (only set when workers run as a dedicated user: the
@@ -81,7 +83,7 @@ class _Worker:
     write_fd: int
 
 
-def copy_submission(source: Path, target: Path, files: tuple[str, ...], limits: Limits = Limits()) -> dict[str, str]:
+def copy_submission(source: Path, target: Path, files: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
     """Copy source's top-level regular .py files (no symlinks; the manifest's size caps, the same ones
     preparation applies: limits.file_bytes per file, limits.submission_bytes in all) into target.
 

@@ -10,6 +10,9 @@ from grader.assignment import Limits
 from grader.submissions.entries import hidden
 from grader.submissions.tree import CODE_SUFFIXES, kib, over_file_cap
 
+#: The size caps when no manifest says otherwise.
+DEFAULT_LIMITS = Limits()
+
 
 class PrepareError(Exception):
     """One entry cannot be prepared; the message names the file and the problem."""
@@ -20,7 +23,7 @@ def member_parts(name: str) -> tuple[str, ...]:
     return tuple(p for p in PurePosixPath(name.replace("\\", "/")).parts if p != ".")
 
 
-def extract_zip(path: Path, dest: Path, limits: Limits = Limits()) -> list[str]:
+def extract_zip(path: Path, dest: Path, limits: Limits = DEFAULT_LIMITS) -> list[str]:
     """Unpack the code files of the zip at path into dest; return notes on code files left out.
 
     Refused whole (PrepareError naming the entry): a zip file over limits.submission_bytes, paths
