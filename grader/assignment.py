@@ -30,15 +30,34 @@ class Limits:
     cpu_s: int = 240
     memory_mb: int = 2048
     output_kb: int = 256
+    #: Size caps of one submission, the only ones (preparation and the worker's copy both use them):
+    #: the largest source file graded (a .py file, or the definitions taken from a notebook), all
+    #: .py and .ipynb files of a submission (or its zip file) together, and how many of them.
+    file_kb: int = 1024
+    submission_kb: int = 20 * 1024
+    max_files: int = 200
+
+    @property
+    def file_bytes(self) -> int:
+        return int(self.file_kb) * 1024
+
+    @property
+    def submission_bytes(self) -> int:
+        return int(self.submission_kb) * 1024
 
 
 @dataclass(frozen=True)
 class FunctionSpec:
-    """One graded function: its name, the file it lives in, and its points."""
+    """One graded function: its name, the file it lives in, and its points.
+
+    aliases: other names a submission may define it under (the course's own names, e.g. a
+    `softmax_loss_vectorized` graded as `softmax_loss`), tried in order when `name` is absent.
+    """
 
     name: str
     file: str
     points: float
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,9 @@ class Assignment:
     provided_files: tuple[str, ...] = ()
     #: Finished functions handed out inside student files: not graded, and not a leak of the reference.
     provided_functions: tuple[str, ...] = ()
+    #: Folders (relative to the submission, "" for its top) where graded files are looked for, in
+    #: order; any other depth comes after them (manifest: [layout] search).
+    search: tuple[str, ...] = ("",)
 
     @property
     def kit_dir(self) -> Path:
@@ -145,7 +167,8 @@ def load_assignment(name: str | None = None, root: Path | str = DEFAULT_ROOT) ->
         raise ManifestError(f"{path}: not valid TOML: {exc}") from None
     try:
         functions = tuple(
-            FunctionSpec(name=fn, file=str(spec["file"]), points=float(spec["points"]))
+            FunctionSpec(name=fn, file=str(spec["file"]), points=float(spec["points"]),
+                         aliases=_names(spec.get("aliases", []), f"functions.{fn}.aliases"))
             for fn, spec in data["functions"].items()
         )
         limits = Limits(**data.get("limits", {}))
@@ -157,6 +180,7 @@ def load_assignment(name: str | None = None, root: Path | str = DEFAULT_ROOT) ->
                 raise ValueError(f"provided file {file!r} must be a .py file name without folders")
             if file in {spec.file for spec in functions}:
                 raise ValueError(f"provided file {file!r} holds graded functions")
+        search = _search(data.get("layout", {}).get("search", [""]))
         return Assignment(
             name=str(data.get("name", name)),
             title=str(data.get("title", name)),
@@ -169,6 +193,27 @@ def load_assignment(name: str | None = None, root: Path | str = DEFAULT_ROOT) ->
             lang=_language(data.get("feedback", {})),
             provided_files=provided_files,
             provided_functions=tuple(str(f) for f in provided.get("functions", ())),
+            search=search,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ManifestError(f"{path}: malformed manifest: {exc!r}") from None
+
+
+def _names(value, key: str) -> tuple[str, ...]:
+    """A list of Python identifiers from the manifest (key names it in the error)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.isidentifier() for v in value):
+        raise ValueError(f"{key} must be a list of function names, got {value!r}")
+    return tuple(value)
+
+
+def _search(value) -> tuple[str, ...]:
+    """[layout] search: relative folders ("" or "." for the top, "a/b"), no "..", no absolute paths."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"layout.search must be a list of folders, got {value!r}")
+    folders = []
+    for item in value:
+        parts = [p for p in item.replace("\\", "/").split("/") if p not in ("", ".")]
+        if item.startswith("/") or ".." in parts:
+            raise ValueError(f"layout.search: {item!r} must be a folder inside the submission")
+        folders.append("/".join(parts))
+    return tuple(dict.fromkeys(folders)) or ("",)

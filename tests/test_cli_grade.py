@@ -19,7 +19,7 @@ from test_grading import EXAMPLES, mini_root, reference_copy
 from grader.cli import main
 
 GRADER = str(Path(sys.executable).parent / "grader")
-STUDENTS = ["alice", "bob", "carol", "dave", "erin", "mallory"]
+STUDENTS = ["alice", "bob", "carol", "dave", "erin", "frank", "mallory"]
 SLOW_TEST = '''
 import time
 import pytest
@@ -74,7 +74,7 @@ def test_examples_exit_zero_with_reports_for_everyone(graded_examples):
         assert (out / name).is_file()
     table = run.stdout.splitlines()
     assert table[0].split()[:2] == ["student", "total"] and "softmax_loss" in table[0]
-    assert [line.split()[0] for line in table[1:7]] == STUDENTS
+    assert [line.split()[0] for line in table[1:1 + len(STUDENTS)]] == STUDENTS
 
 
 def test_examples_lose_points_on_the_right_functions(graded_examples):
@@ -85,6 +85,7 @@ def test_examples_lose_points_on_the_right_functions(graded_examples):
     assert lost(results["carol"]) == {"sgd_step"}  # the notebook: definitions graded, training never ran
     assert {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss"}.isdisjoint(lost(results["dave"]))
     assert {"svm_loss_vectorized", "softmax_loss", "sgd_step"} <= lost(results["erin"])
+    assert lost(results["frank"]) == set() and results["frank"]["error"] == ""  # CS231n's own layout and names
     assert {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss"} <= lost(results["mallory"])
     assert "sgd_step" not in lost(results["mallory"])  # partial credit survives a hostile neighbour file
 

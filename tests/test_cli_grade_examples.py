@@ -61,6 +61,7 @@ def test_each_student_loses_points_on_the_right_functions(graded):
     assert "sgd_step" in lost(results["carol"])
     assert lost(results["dave"]) == {"sgd_step"}
     assert lost(results["erin"]) == {"svm_loss_vectorized", "softmax_loss", "sgd_step"}
+    assert lost(results["frank"]) == set() and results["frank"]["error"] == ""  # CS231n's collectSubmission zip
     assert {"svm_loss_naive", "svm_loss_vectorized", "softmax_loss"} <= lost(results["mallory"])
     assert "sgd_step" not in lost(results["mallory"])
 

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -112,6 +113,8 @@ def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, r
             files[file] = student_file((source / file).read_bytes(), functions, (tag + case)[:15], root)
         elif file not in links:
             files[file] = (assignment.reference_dir / file).read_bytes()
+    for name, kb in expect.get("pad_kb", {}).items():  # a large file made here, never committed
+        files[name] = files.get(name, b"") + b"\n#" + b"=" * max(0, kb * 1024 - len(files.get(name, b"")) - 3) + b"\n"
     if expect["entry"] == "notebook":
         shutil.copyfile(next(source.glob("*.ipynb")), submissions / f"{case}.ipynb")
     elif expect["entry"] == "zip":
@@ -120,6 +123,10 @@ def assemble(case: str, expect: dict, assignment, submissions: Path, tag: str, r
                 archive.writestr(name, data)
             for name, text in expect.get("zip_entries", {}).items():
                 archive.writestr(zipfile.ZipInfo(name), text)
+            for name, text in expect.get("zip_duplicates", {}).items():  # a second entry of the same name
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    archive.writestr(zipfile.ZipInfo(name), text)
             for name, target in expect.get("zip_symlinks", {}).items():
                 info = zipfile.ZipInfo(name)
                 info.external_attr = 0o120777 << 16
@@ -256,7 +263,7 @@ def batch(tmp_path_factory):
     results = {p.stem: json.loads(p.read_text()) for p in (out / "results").glob("*.json")} if out.exists() else {}
     return {"proc": proc, "seconds": seconds, "out": out, "tmp": tmp, "results": results, "alone": alone,
             "confinement": confinement, "skipped": skipped, "before": before, "after": after,
-            "leftovers": leftovers, "secret": secret, "listening": listening, "reached": reached}
+            "leftovers": leftovers, "secret": secret, "listening": listening, "reached": reached, "env": env}
 
 
 def result_of(batch, case: str) -> dict:
@@ -427,6 +434,29 @@ def check_disk_bounded(batch, case, expect, result):
     assert written, "the case reported no writes"
     assert max(written) <= 2 * LIMITS.disk_kb * 1024, f"wrote {max(written)} bytes, quota {LIMITS.disk_kb} KiB"
     assert "disk quota" in (batch["out"] / "feedback" / f"{case}.md").read_text()
+def check_feedback_mentions(batch, case, expect, result):
+    feedback = (batch["out"] / "feedback" / f"{case}.md").read_text(encoding="utf-8")
+    assert expect["error_mentions"] in " ".join(feedback.split()), "the student's feedback does not say it"
+
+
+def check_output_lacks(batch, case, expect, result):
+    assert expect["output_lacks"] not in result.get("stdout", ""), "code ran that should only have been defined"
+
+
+def check_resume_sees_swap(batch, case, expect, result):
+    """Regrade the case into a copy of OUT with its linear_svm.py made wrong: the stored result must not
+    be taken as up to date (the old hash stopped reading after 20 MiB, before the code)."""
+    assert result["score"] == result["max_score"], "the case must start from full marks"
+    again = batch["tmp"] / f"again-{case}"
+    shutil.copytree(batch["out"] / "results", again / "out" / "results")
+    shutil.copytree(batch["tmp"] / "submissions" / case, again / "subs" / case)
+    svm = again / "subs" / case / "linear_svm.py"
+    assert svm.read_text().count("loss /= num_train") == 1
+    svm.write_text(svm.read_text().replace("loss /= num_train", "loss /= 2 * num_train"))
+    proc = run_grader(again / "subs", again / "out", batch["tmp"] / "root", batch["env"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    regraded = json.loads((again / "out" / "results" / f"{case}.json").read_text())
+    assert regraded["functions"]["svm_loss_naive"]["score"] < result["functions"]["svm_loss_naive"]["score"]
 
 
 def check_signal_isolation(batch, case, expect, result):
@@ -438,6 +468,8 @@ CHECKS = {
     "others_unchanged": check_others_unchanged, "no_leftover": check_no_leftover,
     "no_network": check_no_network, "no_secret": check_no_secret, "error_mentions": check_error_mentions,
     "needs_signal_isolation": check_signal_isolation, "disk_bounded": check_disk_bounded,
+    "feedback_mentions": check_feedback_mentions,
+    "output_lacks": check_output_lacks, "resume_sees_swap": check_resume_sees_swap,
 }
 
 
@@ -448,7 +480,7 @@ def test_every_case_states_a_verdict():
         assert expect["about"] and expect["entry"] in ("folder", "zip", "notebook"), case
         assert set(expect["zero"]) | set(expect["unchecked"]) | set(expect.get("less", [])) <= functions, case
         assert expect["zero"] or expect["unchecked"] or expect.get("cap") or expect.get("lose") \
-            or expect.get("less"), f"{case} states no verdict"
+            or expect.get("less") or expect.get("honest"), f"{case} states no verdict"
         assert set(expect.get("lose", {})) <= functions, case
         assert set(expect.get("cap", {}).values()) <= set(CASES), case
         assert set(expect["checks"]) <= set(CHECKS), case

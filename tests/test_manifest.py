@@ -27,3 +27,31 @@ def test_malformed_manifest_names_the_file(tmp_path):
     (folder / "assignment.toml").write_text("seed = 'x'\n[functions.f]\nfile = 'a.py'\n")
     with pytest.raises(ManifestError, match="bad/assignment.toml: malformed manifest"):
         load_assignment("bad", tmp_path)
+
+
+def write_manifest(tmp_path, extra_function: str = "", extra: str = ""):
+    folder = tmp_path / "assignments" / "mini"
+    folder.mkdir(parents=True)
+    (folder / "assignment.toml").write_text(
+        f"seed = 1\n[functions.f]\nfile = 'a.py'\npoints = 1\n{extra_function}\n{extra}\n")
+    return load_assignment("mini", tmp_path)
+
+
+def test_layout_keys_are_optional_with_flat_defaults(tmp_path):
+    assignment = write_manifest(tmp_path)
+    assert assignment.search == ("",) and assignment.functions[0].aliases == ()
+    assert assignment.limits.file_kb == 1024 and assignment.limits.submission_kb == 20480
+
+
+def test_layout_search_and_aliases_are_read(tmp_path):
+    assignment = write_manifest(tmp_path, "aliases = ['g', 'h']", "[layout]\nsearch = ['', './pkg/', 'pkg\\\\sub']")
+    assert assignment.search == ("", "pkg", "pkg/sub") and assignment.functions[0].aliases == ("g", "h")
+
+
+@pytest.mark.parametrize("extra_function, extra", [
+    ("aliases = 'g'", ""), ("aliases = ['not a name']", ""),
+    ("", "[layout]\nsearch = ['../up']"), ("", "[layout]\nsearch = ['/abs']"), ("", "[layout]\nsearch = 'pkg'"),
+])
+def test_bad_layout_keys_name_the_manifest(tmp_path, extra_function, extra):
+    with pytest.raises(ManifestError, match="mini/assignment.toml: malformed manifest"):
+        write_manifest(tmp_path, extra_function, extra)

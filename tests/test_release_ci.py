@@ -16,6 +16,7 @@ STUDENT_WORKFLOW = TEMPLATES / "student" / ".github" / "workflows" / "public-tes
 INSTRUCTOR_WORKFLOW = TEMPLATES / "instructor" / ".github" / "workflows" / "grade-class.yml"
 FEEDBACK_WORKFLOW = TEMPLATES / "instructor" / ".github" / "workflows" / "post-feedback.yml"
 SUMMARY_SCRIPT = TEMPLATES / "student" / ".ci" / "score_summary.py"
+KIT = DEFAULT_ROOT / "assignments" / "loss_optimization"
 
 
 def load(path: Path) -> dict:
@@ -95,18 +96,21 @@ def run_summary(*args, cwd):
                           text=True, timeout=60, check=True).stdout
 
 
-def test_score_summary_from_a_real_junit_report(tmp_path):
+def test_score_summary_counts_each_test_for_the_function_it_declares(tmp_path):
     (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(  # what the kit's conftest does (tested on the kit below)
+        "def pytest_itemcollected(item):\n    marker = item.get_closest_marker('grade')\n    if marker:\n"
+        "        item.user_properties.append(('function', marker.kwargs['function']))\n")
     (tmp_path / "tests" / "test_public.py").write_text(
-        "def test_svm_loss_naive_shape():\n    pass\n"
-        "def test_svm_loss_naive_value():\n    assert 1 == 2, 'loss is off'\n"
-        "def test_svm_loss_vectorized_matches_naive():\n    pass\n"
-        "def test_sgd_step_moves_against_the_gradient():\n    pass\n"
+        "import pytest\n"
+        "@pytest.mark.grade(function='svm_loss_naive')\ndef test_shape():\n    pass\n"
+        "@pytest.mark.grade(function='svm_loss_naive')\ndef test_value():\n    assert 1 == 2, 'loss is off'\n"
+        "@pytest.mark.grade(function='svm_loss_vectorized')\ndef test_softmax_loss_named_but_not_declared():\n    pass\n"
+        "def test_declares_nothing():\n    pass\n"
     )
     (tmp_path / "assignment.toml").write_text(
         '[functions.svm_loss_naive]\nfile = "linear_svm.py"\npoints = 20\n'
         '[functions.svm_loss_vectorized]\nfile = "linear_svm.py"\npoints = 30\n'
-        '[functions.sgd_step]\nfile = "optim.py"\npoints = 10\n'
         '[functions.softmax_loss]\nfile = "softmax.py"\npoints = 40\n'
     )
     subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
@@ -115,8 +119,41 @@ def test_score_summary_from_a_real_junit_report(tmp_path):
     assert "**3 / 4 public tests passed.**" in text
     assert "| `svm_loss_naive` | 1 / 2 | 10 / 20 |" in text
     assert "| `svm_loss_vectorized` | 1 / 1 | 30 / 30 |" in text
-    assert "| `softmax_loss` | 0 / 0 | 0 / 40 |" in text
-    assert "test_svm_loss_naive_value`: AssertionError: loss is off" in text
+    assert "| `softmax_loss` | 0 / 0 | 0 / 40 |" in text  # a name in the test id is not a declaration
+    assert "1 public tests declare no graded function" in text
+    assert "test_value`: AssertionError: loss is off" in text
+
+
+def kit_summary(tmp_path: Path, solution: Path) -> str:
+    """The summary of the real kit's public tests run on solution, as the student CI runs them."""
+    report = tmp_path / f"{solution.name}.xml"
+    subprocess.run([sys.executable, "-m", "pytest", str(KIT / "tests"), "--solution-dir", str(solution), "-q",
+                    "-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={report}"], check=False,
+                   cwd=tmp_path, capture_output=True, timeout=600)
+    return run_summary(str(report), str(KIT / "assignment.toml"), cwd=tmp_path)
+
+
+def summary_rows(text: str) -> dict[str, tuple[int, int, str]]:
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| `"):
+            name, tests, estimate = (cell.strip() for cell in line.strip("|").split("|"))
+            passed, total = (int(n) for n in tests.split(" / "))
+            rows[name.strip("`")] = (passed, total, estimate)
+    return rows
+
+
+@pytest.mark.slow
+def test_score_summary_of_the_real_kit_on_the_reference_and_on_the_stubs(tmp_path):
+    assignment = load_assignment()
+    full = summary_rows(kit_summary(tmp_path, assignment.reference_dir))
+    stubs = summary_rows(kit_summary(tmp_path, KIT))
+    assert set(full) == set(stubs) == {spec.name for spec in assignment.functions}
+    for spec in assignment.functions:
+        passed, total, estimate = full[spec.name]
+        assert total > 0 and passed == total and estimate == f"{spec.points:g} / {spec.points:g}", spec.name
+        assert stubs[spec.name] == (0, total, f"0 / {spec.points:g}"), spec.name
+    assert "declare no graded function" not in kit_summary(tmp_path, assignment.reference_dir)
 
 
 def test_score_summary_without_or_with_a_broken_report(tmp_path):

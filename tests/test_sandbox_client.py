@@ -11,7 +11,9 @@ import pytest
 import grader
 from grader.assignment import Limits, load_assignment
 from grader.sandbox import StudentError, WorkerClient
-from grader.sandbox.client import MAX_FILE_BYTES, copy_submission, describe_exit
+from grader.sandbox.client import copy_submission, describe_exit
+
+MAX_FILE_BYTES = Limits().file_bytes
 from grader.sandbox.confine import probe
 
 ASSIGNMENT = load_assignment("loss_optimization")
@@ -28,8 +30,21 @@ def test_the_private_copy_takes_only_regular_top_level_py_files(tmp_path):
     (source / "optim.py").symlink_to(ASSIGNMENT.reference_dir / "optim.py")
     problems = copy_submission(source, tmp_path / "copy", ASSIGNMENT.files)
     assert sorted(p.name for p in (tmp_path / "copy").iterdir()) == ["helpers.py", "linear_svm.py"]
-    assert problems == {"softmax.py": "over the 1024 KiB size cap (not copied)",
+    assert problems == {"softmax.py": "1024 KiB, over the 1024 KiB limit for one file (not graded)",
                         "optim.py": "a symbolic link (not copied)"}
+
+
+def test_the_private_copy_applies_the_manifest_caps_preparation_applies(tmp_path):
+    """One set of caps: a 1.5 MiB file passes a 2 MiB limit here exactly when preparation keeps it."""
+    source = tmp_path / "submission"
+    source.mkdir()
+    (source / "linear_svm.py").write_bytes(b"#" * (1536 * 1024))
+    (source / "softmax.py").write_bytes(b"#" * 1024)
+    roomy = Limits(file_kb=2048, submission_kb=1536)
+    problems = copy_submission(source, tmp_path / "copy", ASSIGNMENT.files, roomy)
+    assert (tmp_path / "copy" / "linear_svm.py").stat().st_size == 1536 * 1024
+    assert problems["softmax.py"] == "over the 1536 KiB limit for a whole submission (not graded)"
+    assert not (tmp_path / "copy" / "softmax.py").exists()
 
 
 def test_an_unreadable_submission_folder_is_a_problem_for_every_file(tmp_path):

@@ -1,5 +1,7 @@
 """Finding and preparing submissions: folders, notebooks, zips (unsafe ones refused), content hashes."""
 
+import contextlib
+import dataclasses
 import json
 import os
 import stat
@@ -11,7 +13,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from grader.assignment import load_assignment
 from grader.submissions import (
-    Caps,
     SubmissionsError,
     content_hash,
     discover,
@@ -29,8 +30,8 @@ def assignment():
 
 
 def write_zip(path, members, symlinks=()):
-    """members: name -> text; symlinks: name -> target, stored with a symlink mode."""
-    with zipfile.ZipFile(path, "w") as zf:
+    """members: name -> text (deflated); symlinks: name -> target, stored with a symlink mode."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, text in members.items():
             zf.writestr(name, text)
         for name, target in symlinks:
@@ -104,7 +105,9 @@ def test_folder_without_any_graded_file_is_an_error(tmp_path, assignment):
     (tmp_path / "subs" / "zed").mkdir(parents=True)
     (tmp_path / "subs" / "zed" / "notes.py").write_text("pass\n")
     prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
-    assert prepared.folder is None and "zed: none of linear_svm.py" in prepared.error
+    assert prepared.folder is None
+    assert prepared.error.startswith("zed: no graded file found: none of linear_svm.py, softmax.py, optim.py at "
+                                     "the top, in cs231n/, in cs231n/classifiers/ or in any other folder")
 
 
 def test_notebook_keeps_definitions_and_never_runs_training(tmp_path):
@@ -127,8 +130,10 @@ def test_notebook_keeps_definitions_and_never_runs_training(tmp_path):
     assert namespace["sgd_step"](3.0, 1.0, 0.5) == 2.5
     assert namespace["learning_rate"] == 1e-3 and namespace["sizes"] == [1, 2]
     assert "W" not in namespace and "load_CIFAR10" not in namespace
-    assert "Model" in namespace and "helper" in namespace
-    assert len(notes) == 1 and notes[0].startswith("nb.ipynb: code cell 8 does not parse")
+    assert "Model" in namespace and "helper" not in namespace  # a decorator is code run at import
+    assert notes[0].startswith("nb.ipynb: code cell 8 does not parse")
+    assert notes[1] == ("nb.ipynb: left out because defining them would run code at import: def helper "
+                        "(a decorator) (write them in a .py file instead)")
 
 
 @pytest.mark.parametrize("text", ["{not json", "[]", json.dumps({"cells": 3}), ""])
@@ -137,16 +142,17 @@ def test_invalid_notebook_is_a_clear_error(tmp_path, assignment, text):
     (tmp_path / "subs" / "nina.ipynb").write_text(text)
     prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
     assert prepared.folder is None
-    assert prepared.error.startswith("nina.ipynb: not a valid notebook")
+    assert prepared.notes[0].startswith("nina.ipynb: not a valid notebook")
+    assert prepared.error.startswith("nina.ipynb: no graded file found")
 
 
-def test_notebook_definitions_go_into_every_graded_file(tmp_path, assignment):
+def test_notebook_definitions_go_into_the_graded_files_whose_functions_it_defines(tmp_path, assignment):
     (tmp_path / "subs").mkdir()
     write_notebook(tmp_path / "subs" / "nb.ipynb", new_code_cell(SVM))
     prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
     assert prepared.error == ""
-    for name in assignment.files:
-        assert "def svm_loss_naive" in (prepared.folder / name).read_text()
+    assert os.listdir(prepared.folder) == ["linear_svm.py"]
+    assert "def svm_loss_naive" in (prepared.folder / "linear_svm.py").read_text()
 
 
 def test_zip_with_a_single_top_folder_is_unpacked(tmp_path, assignment):
@@ -164,7 +170,7 @@ def test_zip_holding_a_notebook_is_converted(tmp_path, assignment):
     nb = nbformat.writes(new_notebook(cells=[new_code_cell(SVM)]))
     write_zip(tmp_path / "subs" / "nb.zip", {"work/assignment.ipynb": nb})
     prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
-    assert prepared.error == "" and "def svm_loss_naive" in (prepared.folder / "softmax.py").read_text()
+    assert prepared.error == "" and "def svm_loss_naive" in (prepared.folder / "linear_svm.py").read_text()
 
 
 @pytest.mark.parametrize("name", ["../linear_svm.py", "a/../../linear_svm.py", "/tmp/linear_svm.py",
@@ -187,16 +193,61 @@ def test_zip_symlink_is_refused(tmp_path, assignment):
     assert prepared.folder is None and "'linear_svm.py' is a symbolic link" in prepared.error
 
 
+def with_limits(assignment, **caps):
+    return dataclasses.replace(assignment, limits=dataclasses.replace(assignment.limits, **caps))
+
+
 @pytest.mark.parametrize("caps, members, problem", [
-    (Caps(max_files=2), {f"f{i}.py": "" for i in range(3)}, "more than 2 files"),
-    (Caps(max_file_bytes=100), {"linear_svm.py": "#" * 101}, "larger than 100 bytes"),
-    (Caps(max_total_bytes=150), {"linear_svm.py": "#" * 100, "optim.py": "#" * 100}, "more than 150 bytes"),
+    ({"max_files": 2}, {f"f{i}.py": "" for i in range(3)}, "more than 2 .py and .ipynb files; zip refused"),
+    ({"submission_kb": 2}, {"linear_svm.py": "#" * 1500, "optim.py": "#" * 1500}, "more than 2 KiB of .py"),
+    ({"submission_kb": 1}, {"linear_svm.py": SVM, "data.npy": "\0" * 900}, "over the 1 KiB a submission may hold"),
 ])
 def test_zip_caps(tmp_path, assignment, caps, members, problem):
     (tmp_path / "subs").mkdir()
     write_zip(tmp_path / "subs" / "big.zip", members)
-    prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment, caps)
+    if "data.npy" in members:  # the zip file itself is over the cap, whatever it holds
+        (tmp_path / "subs" / "big.zip").write_bytes((tmp_path / "subs" / "big.zip").read_bytes() + b"\0" * 2000)
+    prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", with_limits(assignment, **caps))
     assert prepared.folder is None and problem in prepared.error
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_a_file_over_the_per_file_cap_is_refused_by_name_and_the_rest_graded(tmp_path, assignment, kind):
+    members = {"linear_svm.py": SVM + "#" * (3 * 1024), "optim.py": "def sgd_step(W, dW, lr):\n    return W\n"}
+    (tmp_path / "subs").mkdir()
+    if kind == "zip":
+        write_zip(tmp_path / "subs" / "ann.zip", members)
+    else:
+        (tmp_path / "subs" / "ann").mkdir()
+        for name, text in members.items():
+            (tmp_path / "subs" / "ann" / name).write_text(text)
+    prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", with_limits(assignment, file_kb=2))
+    assert prepared.error == "" and os.listdir(prepared.folder) == ["optim.py"]
+    assert prepared.notes == ["linear_svm.py was not graded: it is 3 KiB, over the 2 KiB limit for one file"]
+
+
+def test_zip_entries_are_unpacked_only_when_they_are_code(tmp_path, assignment):
+    (tmp_path / "subs").mkdir()
+    write_zip(tmp_path / "subs" / "ann.zip", {"linear_svm.py": SVM, "report.pdf": "%PDF", "data/x.npy": "0"})
+    prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
+    assert prepared.error == "" and sorted(p.name for p in (tmp_path / "work" / "unpacked").rglob("*")) == [
+        "linear_svm.py"]
+
+
+@pytest.mark.parametrize("second", ["linear_svm.py", "./linear_svm.py", "a/../linear_svm.py"])
+def test_a_zip_with_the_same_entry_twice_is_refused(tmp_path, assignment, second):
+    (tmp_path / "subs").mkdir()
+    path = tmp_path / "subs" / "dup.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("linear_svm.py", SVM)
+        with pytest.warns(UserWarning, match="Duplicate") if second == "linear_svm.py" else contextlib.nullcontext():
+            zf.writestr(second, "def svm_loss_naive(W, X, y, reg):\n    return 1.0, W\n")
+    prepared = prepare(discover(tmp_path / "subs").entries[0], tmp_path / "work", assignment)
+    assert prepared.folder is None
+    if ".." in second:
+        assert "escapes" in prepared.error
+    else:
+        assert prepared.error.startswith(f"dup.zip: entry {second!r} is in the zip twice (also 'linear_svm.py')")
 
 
 def test_not_a_zip_is_a_clear_error(tmp_path, assignment):

@@ -29,16 +29,12 @@ STUDENT = "submission"
 
 
 def submission_entry(folder: Path) -> Entry:
-    """The entry for Gradescope's submission folder: the folder itself, or the one notebook or zip
-    it holds when it has no .py file (what a student uploads)."""
+    """The entry for Gradescope's submission folder: the folder itself (graded files found wherever
+    they sit in it, notebooks included), or the one zip it holds when it holds no code besides."""
     files = [p for p in sorted(folder.iterdir()) if not p.name.startswith(".")] if folder.is_dir() else []
-    if not any(p.suffix == ".py" for p in files):
-        notebooks = [p for p in files if p.suffix == ".ipynb"]
-        zips = [p for p in files if p.suffix == ".zip"]
-        if len(notebooks) == 1 and not zips:
-            return Entry(STUDENT, notebooks[0], "notebook")
-        if len(zips) == 1 and not notebooks:
-            return Entry(STUDENT, zips[0], "zip")
+    zips = [p for p in files if p.suffix == ".zip"]
+    if len(zips) == 1 and not any(p.suffix in (".py", ".ipynb") for p in folder.rglob("*")):
+        return Entry(STUDENT, zips[0], "zip")
     error = "" if folder.is_dir() else f"no submission folder at {folder}"
     return Entry(STUDENT, folder, "folder", error)
 

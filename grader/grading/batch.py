@@ -179,7 +179,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
                     raise KeyboardInterrupt
                 while pending and len(running) < max(1, jobs):
                     entry = pending.pop(0)
-                    digest = content_hash(entry, fingerprint)
+                    digest = content_hash(entry, fingerprint, assignment)
                     stored = None if force else stored_result(out, entry.student)
                     if stored is not None and stored.content_hash == digest:
                         finished(stored, resumed=True)

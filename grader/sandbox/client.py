@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.assignment import Limits
 from grader.sandbox import confine
 from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
@@ -42,11 +43,10 @@ from grader.sandbox.scratch import Scratch, remove_tree
 #: The most buffers one writev(2) takes.
 IOV_MAX = os.sysconf("SC_IOV_MAX") if "SC_IOV_MAX" in os.sysconf_names else 16
 
-#: Largest submission file copied (bytes), and all files together.
-MAX_FILE_BYTES = 1024 * 1024
-MAX_COPY_BYTES = 16 * 1024 * 1024
 #: Longest text taken from the worker for one message (characters).
 MAX_MESSAGE = 4000
+#: The size caps when no manifest says otherwise (the same defaults preparation uses).
+DEFAULT_LIMITS = Limits()
 #: Wall seconds a worker may take to start (Python + numpy) before its first student import.
 START_TIMEOUT_S = 60.0
 #: Processes the worker's own user may have (only set when workers run as a dedicated user: the
@@ -102,8 +102,9 @@ class _Worker:
     checked: float = 0.0  # when its quota was last checked (monotonic seconds)
 
 
-def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[str, str]:
-    """Copy source's top-level regular .py files (no symlinks, size-capped) into target.
+def copy_submission(source: Path, target: Path, files: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> dict[str, str]:
+    """Copy source's top-level regular .py files (no symlinks; the manifest's size caps, the same ones
+    preparation applies: limits.file_bytes per file, limits.submission_bytes in all) into target.
 
     Returns {manifest file: problem} for the files in `files` that were not copied."""
     target.mkdir(mode=0o755)
@@ -116,7 +117,10 @@ def copy_submission(source: Path, target: Path, files: tuple[str, ...]) -> dict[
     for entry in entries:
         if not entry.name.endswith(".py") or entry.name.startswith("."):
             continue
-        problem = _copy_one(Path(entry.path), target / entry.name, MAX_COPY_BYTES - total)
+        problem = _copy_one(Path(entry.path), target / entry.name, limits.file_bytes)
+        if isinstance(problem, int) and total + problem > limits.submission_bytes:
+            (target / entry.name).unlink()
+            problem = f"over the {limits.submission_kb} KiB limit for a whole submission (not graded)"
         if isinstance(problem, int):
             total += problem
             problems.pop(entry.name, None)
@@ -134,8 +138,9 @@ def supply_provided(assignment, target: Path) -> None:
             (target / file).chmod(0o644)
 
 
-def _copy_one(source: Path, target: Path, room: int) -> int | str:
-    """Copy one regular file without following symlinks: its size, or why it was not copied."""
+def _copy_one(source: Path, target: Path, cap: int) -> int | str:
+    """Copy one regular file of at most cap bytes without following symlinks: its size, or why it was
+    not copied (the message a student reads after the file's name)."""
     try:
         fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
@@ -144,11 +149,9 @@ def _copy_one(source: Path, target: Path, room: int) -> int | str:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             return "not a regular file (not copied)"
-        if info.st_size > min(MAX_FILE_BYTES, room):
-            return f"over the {MAX_FILE_BYTES // 1024} KiB size cap (not copied)"
-        data = handle.read(MAX_FILE_BYTES + 1)
-    if len(data) > min(MAX_FILE_BYTES, room):
-        return f"over the {MAX_FILE_BYTES // 1024} KiB size cap (not copied)"
+        data = handle.read(cap + 1) if info.st_size <= cap else b""
+    if info.st_size > cap or len(data) > cap:
+        return f"{max(info.st_size, len(data)) // 1024} KiB, over the {cap // 1024} KiB limit for one file (not graded)"
     target.write_bytes(data)
     target.chmod(0o644)
     return len(data)
@@ -213,7 +216,7 @@ class WorkerClient:
         self.source = Path(submission_dir)
         self.copy_dir = self.root / "submission"
         self.output_path = self.root / "output.txt"
-        self.problems: dict[str, str] = copy_submission(self.source, self.copy_dir, assignment.files)
+        self.problems: dict[str, str] = copy_submission(self.source, self.copy_dir, assignment.files, self.limits)
         supply_provided(assignment, self.copy_dir)
         self.quota = DiskQuota(self.copy_dir, int(self.limits.disk_kb) * 1024,
                                allowance=self.output_bytes + OUTPUT_SLACK + PIPE_BYTES)
@@ -601,7 +604,7 @@ class WorkerClient:
             self._worker = None
         if isinstance(exc, QuotaExceeded):
             remove_tree(self.copy_dir)
-            copy_submission(self.source, self.copy_dir, self.assignment.files)
+            copy_submission(self.source, self.copy_dir, self.assignment.files, self.limits)
             supply_provided(self.assignment, self.copy_dir)
             self.quota.reset()
             return str(exc)

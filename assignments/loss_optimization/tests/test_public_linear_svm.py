@@ -21,8 +21,9 @@ GRADIENT_HINT = (
 )
 
 
-#: Each SVM test runs once for each of the two functions.
-for_both_svms = pytest.mark.parametrize("svm", SVM_FUNCTIONS)
+#: Each SVM test runs once for each of the two functions, and declares which one it checks (grade marker).
+for_both_svms = pytest.mark.parametrize(
+    "svm", [pytest.param(name, marks=pytest.mark.grade(function=name)) for name in SVM_FUNCTIONS])
 
 
 @for_both_svms
@@ -124,6 +125,7 @@ def test_inputs_are_not_modified(student, svm, problem):
     check_inputs_unchanged(student, svm, problem)
 
 
+@pytest.mark.grade(function="svm_loss_vectorized")
 @given(problem=problems(max_n=10, max_d=8, max_c=8, reg=regs(0.0, 2.0)))
 def test_naive_and_vectorized_agree(student, problem):
     """svm_loss_vectorized returns the same loss and dW as svm_loss_naive."""

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from kit_checks import (
@@ -17,6 +18,8 @@ from kit_checks import (
 from kit_problems import problems, regs, with_row_offsets
 
 NAME = "softmax_loss"
+#: Every test here checks softmax_loss (the score summary counts them for it).
+pytestmark = pytest.mark.grade(function=NAME)
 GRADIENT_HINT = (
     "dW = X.T.dot(P - Y) / N + 2 * reg * W, with P the (N, C) softmax probabilities and Y the one-hot labels."
 )

@@ -3,7 +3,9 @@
 Usage: python .ci/score_summary.py public-tests.xml [assignment.toml] >> "$GITHUB_STEP_SUMMARY"
 Standard library only: it runs in the student's repository, before or without any install.
 The estimate is the share of public tests passed per function times its points: a guide, not
-the grade (the grade comes from the hidden tests).
+the grade (the grade comes from the hidden tests). A test counts for the function it declares
+(`@pytest.mark.grade(function=...)`, which the kit's conftest writes into the report as the
+testcase property `function`); a test that declares none counts only in the total.
 """
 
 import sys
@@ -12,14 +14,16 @@ from pathlib import Path
 
 
 def read_cases(junit_path):
-    """[(test id, passed, message)] for every testcase of a JUnit XML file."""
+    """[(test id, function it declares or "", passed, message)] for every testcase of a JUnit XML file."""
     cases = []
     for case in ET.parse(junit_path).getroot().iter("testcase"):
         problem = next((child for child in case if child.tag in ("failure", "error")), None)
         skipped = any(child.tag == "skipped" for child in case)
         message = "" if problem is None else (problem.get("message") or problem.text or "").strip()
         name = f"{case.get('classname', '')}::{case.get('name', '')}"
-        cases.append((name, problem is None and not skipped, message.splitlines()[0] if message else ""))
+        declared = [p.get("value", "") for p in case.iter("property") if p.get("name") == "function"]
+        cases.append((name, declared[0] if declared else "", problem is None and not skipped,
+                      message.splitlines()[0] if message else ""))
     return cases
 
 
@@ -34,24 +38,21 @@ def read_points(manifest_path):
         return {}
 
 
-def function_of(test_id, functions):
-    """The graded function a test id names (the longest match), or "" when it names none."""
-    matches = [fn for fn in functions if fn in test_id]
-    return max(matches, key=len) if matches else ""
-
-
 def summary(cases, points):
     """The Markdown summary: totals, a table per function, and the failed tests."""
-    passed = sum(ok for _, ok, _ in cases)
+    passed = sum(ok for _, _, ok, _ in cases)
     lines = ["## Public tests", "", f"**{passed} / {len(cases)} public tests passed.**", ""]
     if points:
         lines += ["| function | public tests passed | estimate |", "|---|---|---|"]
         for fn, worth in points.items():
-            mine = [ok for test_id, ok, _ in cases if function_of(test_id, points) == fn]
+            mine = [ok for _, declared, ok, _ in cases if declared == fn]
             estimate = worth * sum(mine) / len(mine) if mine else 0.0
             lines.append(f"| `{fn}` | {sum(mine)} / {len(mine)} | {estimate:g} / {worth:g} |")
+        undeclared = sum(declared not in points for _, declared, _, _ in cases)
+        if undeclared:
+            lines += ["", f"{undeclared} public tests declare no graded function: they count in the total only."]
         lines += ["", "The estimate is a guide only: your grade comes from the hidden tests.", ""]
-    failed = [(test_id, message) for test_id, ok, message in cases if not ok]
+    failed = [(test_id, message) for test_id, _, ok, message in cases if not ok]
     if failed:
         lines += ["### Failed", ""]
         lines += [f"- `{test_id}`: {message or 'failed'}" for test_id, message in failed]
