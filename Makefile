@@ -5,11 +5,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; `make test TEST_JOBS=0` runs in one process.
+TEST_JOBS ?= auto
 # The assignment `make grade` / `make release` use (several exist, so grader needs --assignment).
 ASSIGNMENT ?= loss_optimization
 # `make test PYTEST_ARGS=...` is for this suite only: neither the variable nor make's own flags reach the
 # nested `make test` of the student kit that tests/test_kit.py runs.
-unexport PYTEST_ARGS
+unexport PYTEST_ARGS TEST_JOBS
 
 .PHONY: install grade test bench lint release clean catalogues
 
@@ -34,7 +36,7 @@ catalogues: $(STAMP)
 	for d in hidden_tests/*/locale; do $(BIN)/pybabel compile -d $$d -D suite; done
 
 test: $(STAMP)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
