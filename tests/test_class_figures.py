@@ -4,6 +4,7 @@ equals what this test computes on its own from the results (graded, partly grade
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 
 from test_reports_class import parse_html
@@ -134,3 +135,17 @@ def test_one_mistake_worded_two_ways_is_one_group(tmp_path):
     lines = [line for line in score_table(results, ASSIGNMENT, set(), styled=False).splitlines()
              if "learning rate" in line]
     assert lines == ["  2 students (100% of graded): the learning rate is ignored (W - dW) [sgd_step]"]
+
+
+def test_one_mistake_the_suite_words_twice_is_one_group_by_its_cause_id():
+    """A loss test and a gradient test of one slip carry different texts and the same cause id."""
+    loss_text, grad_text = "the regularization term is 0.5·reg·ΣW²", "the regularization gradient is reg·W"
+    results = []
+    for student, text in (("ann", loss_text), ("ben", grad_text)):
+        result = make_result(student, {"svm_loss_naive": [("a", diagnosed(text))]})
+        tests = [dataclasses.replace(t, root_cause=text, cause_id="reg-half") if not t.passed else t
+                 for t in result.tests]
+        results.append(dataclasses.replace(result, tests=tests))
+    lines = [line for line in score_table(results, ASSIGNMENT, set(), styled=False).splitlines()
+             if "regularization" in line]
+    assert lines == [f"  2 students (100% of graded): {loss_text} [svm_loss_naive]"]

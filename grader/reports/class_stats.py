@@ -184,8 +184,10 @@ def class_stats(results: list[SubmissionResult], assignment: Assignment) -> Clas
 
     shown: dict[str, str] = {}
 
-    def add(kind: str, reason: str, function: str, student: str) -> None:
-        key = shown.setdefault(cause_key(reason), reason)  # the first wording seen names the group
+    def add(kind: str, reason: str, function: str, student: str, cause_id: str = "") -> None:
+        # one group per mistake: the suite's cause id when it gives one (a loss test and a gradient test
+        # of one slip word it differently), else the words; the first wording seen names the group
+        key = shown.setdefault(cause_id or cause_key(reason), reason)
         buckets[kind][key]["functions"].add(function)
         buckets[kind][key]["students"].add(student)
 
@@ -200,8 +202,9 @@ def class_stats(results: list[SubmissionResult], assignment: Assignment) -> Clas
             elif not_implemented(test):
                 add("not_implemented", test.function, test.function, r.student)
             elif causes := root_causes(test):
+                cause_id = getattr(test, "cause_id", "") if len(causes) == 1 else ""
                 for cause in causes:
-                    add("mistakes", cause, test.function, r.student)
+                    add("mistakes", cause, test.function, r.student, cause_id)
             else:
                 add("undiagnosed", test.name, test.function, r.student)
     functions = []
