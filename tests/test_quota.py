@@ -4,6 +4,7 @@
 import dataclasses
 import os
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -136,5 +137,36 @@ def test_at_level_1_writes_outside_the_copy_count_too(tmp_path):
             pytest.skip("/proc/PID/io of the worker is not readable here")
         with pytest.raises(StudentError, match="wrote more than the 2 MiB disk quota"):
             client.call("svm_loss_naive", np.zeros((3, 2)), np.ones((4, 3)), np.array([0, 1, 0, 1]), 0.0)
+    finally:
+        client.close()
+
+
+BACKGROUND = """\
+    import os
+    import threading
+    import time
+    import numpy as np
+
+    def fill():
+        for i in range(100_000):
+            with open(f"bg{i}.bin", "wb") as handle:
+                handle.write(b"x" * 4096)
+            time.sleep(0.001)
+
+    threading.Thread(target=fill, daemon=True).start()
+
+    def svm_loss_naive(W, X, y, reg):
+        return 0.0, np.zeros_like(W)
+    """
+
+
+def test_a_thread_left_running_writes_nothing_between_calls(tmp_path, confinement):
+    client = start(tmp_path, confinement, {"linear_svm.py": BACKGROUND})
+    W, X, y = np.zeros((3, 2)), np.ones((4, 3)), np.array([0, 1, 0, 1])
+    try:
+        client.call("svm_loss_naive", W, X, y, 0.0)
+        between = disk_usage(client.copy_dir, 1 << 40)
+        time.sleep(1.0)  # the grader is busy elsewhere: the worker's process group is stopped
+        assert disk_usage(client.copy_dir, 1 << 40) == between
     finally:
         client.close()

@@ -99,6 +99,7 @@ class _Worker:
     write_fd: int
     measured_pid: int | None = None  # the worker's own pid when the grader started it directly
     received: int = 0  # bytes the grader read from it
+    paused: bool = False  # stopped (SIGSTOP) between calls
     checked: float = 0.0  # when its quota was last checked (monotonic seconds)
 
 
@@ -423,6 +424,7 @@ class WorkerClient:
                         loading = frame.items[0]
                         deadline = self._deadline(self.limits.call_timeout_s)
                     elif frame.type == MsgType.READY and len(frame.items) == 2:
+                        self._pause(worker)
                         self._check_quota(worker, force=True)
                         self._accept_ready(frame.items)
                         self._worker = worker
@@ -470,6 +472,7 @@ class WorkerClient:
         by_budget = self._remaining_budget() < self.limits.call_timeout_s
         deadline = self._deadline(self.limits.call_timeout_s)
         try:
+            self._resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
             after = None
@@ -479,6 +482,7 @@ class WorkerClient:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
                     raise ProtocolError("the arguments sent back do not match the call")
+            self._pause(worker)
             self._check_quota(worker, force=True)
             return reply, after
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
@@ -609,6 +613,27 @@ class WorkerClient:
             self.quota.reset()
             return str(exc)
         return describe_exit(returncode, self.limits.cpu_s)
+
+    @staticmethod
+    def _pause(worker: _Worker) -> None:
+        """Stop the worker's process group between calls (SIGSTOP cannot be caught): a thread or child
+        it left running neither writes nor computes while the grader is not waiting for it, so the
+        quota checked after the call still holds at the next one."""
+        try:
+            os.killpg(worker.proc.pid, signal.SIGSTOP)
+            worker.paused = True
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    @staticmethod
+    def _resume(worker: _Worker) -> None:
+        """Let a paused worker's process group run again (SIGCONT wakes it even if it ignores it)."""
+        if worker.paused:
+            worker.paused = False
+            try:
+                os.killpg(worker.proc.pid, signal.SIGCONT)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     @staticmethod
     def _kill(worker: _Worker) -> None:
