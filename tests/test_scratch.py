@@ -88,9 +88,11 @@ def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_
         batches[name] = folder.parent
 
     def grade(name: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-c", "from grader.cli import main; main()", "grade", str(batches[name]),
-                                 "-o", str(tmp_path / f"out-{name}"), "--quiet"], env=env, cwd=REPO,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        quiet = [] if name == "live" else ["--quiet"]  # the live run's progress says what it removed
+        with open(tmp_path / f"{name}.err", "wb") as err:
+            return subprocess.Popen([sys.executable, "-c", "from grader.cli import main; main()", "grade",
+                                     str(batches[name]), "-o", str(tmp_path / f"out-{name}"), *quiet], env=env,
+                                    cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
 
     def in_flight(before: set[Path]):
         new = grader_folders(tmp) - before
@@ -114,3 +116,5 @@ def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_
     finally:
         os.killpg(live.pid, signal.SIGKILL)
         live.wait()
+    said = (tmp_path / "live.err").read_text()
+    assert f"removed {len(killed_folders)} temporary folder(s) left by a grader run that was killed" in said, said

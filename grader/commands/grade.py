@@ -128,6 +128,9 @@ class _Progress:
                 self.written += 1
         if not self.enabled:
             return
+        if progress.cleaned and progress.done == 0:
+            click.echo(f"removed {len(progress.cleaned)} temporary folder(s) left by a grader run that was killed: "
+                       + ", ".join(p.name for p in progress.cleaned), err=True)
         if self.tty:
             if self.bar is None:
                 self.bar = click.progressbar(length=progress.total, label="grading", file=sys.stderr,

@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import grader
@@ -20,6 +18,7 @@ from grader.gradescope.metadata import MetadataError, SubmissionMetadata, read_m
 from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
 from grader.grading import grade_submission
 from grader.reports import write_atomic
+from grader.sandbox.scratch import Scratch
 from grader.submissions import Entry, prepare
 
 #: The export's settings, at the root of the unpacked zip.
@@ -46,12 +45,9 @@ def grade_for_gradescope(root: Path, submission: Path,
     config = json.loads((root / CONFIG_NAME).read_text(encoding="utf-8"))
     assignment = load_assignment(config["assignment"], root)
     policy = VisibilityPolicy.from_json(config.get("visibility", {}))
-    workdir = Path(tempfile.mkdtemp(prefix="gradescope-"))
-    try:
+    with Scratch("gradescope-") as workdir:  # locked like every grader folder (grader.sandbox.scratch)
         entry = submission_entry(submission)
-        result = grade_submission(prepare(entry, workdir, assignment), assignment, entry=entry)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        result = grade_submission(prepare(entry, workdir.path, assignment), assignment, entry=entry)
     if metadata is not None:
         result = dataclasses.replace(result, student=metadata.names)
     return gradescope_results(result, assignment, policy, metadata), assignment

@@ -40,6 +40,7 @@ class BatchProgress:
     failures: int
     result: SubmissionResult | None = None
     resumed: bool = False
+    cleaned: tuple[Path, ...] = ()  # temporary folders of dead grader runs removed at the start
 
 
 # ---------------------------------------------------------------- one submission
@@ -154,7 +155,8 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     limits = effective_limits(assignment, options)
     messages = feedback_messages(assignment, options.lang)
     results: dict[str, SubmissionResult] = {}
-    progress = BatchProgress(done=0, total=len(selected), failures=0)
+    # What a grader killed earlier (SIGKILL: no cleanup ran) left in the temporary folder.
+    progress = BatchProgress(done=0, total=len(selected), failures=0, cleaned=tuple(clean_stale()))
     notify = progress_callback or (lambda _progress: None)
     notify(progress)
 
@@ -166,7 +168,6 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
         progress.result, progress.resumed = result, resumed
         notify(progress)
 
-    clean_stale()  # what a grader killed earlier (SIGKILL: no cleanup ran) left in the temporary folder
     batch_scratch = Scratch("batch-")
     scratch = batch_scratch.path
     running: list[Job] = []

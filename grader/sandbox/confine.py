@@ -460,7 +460,10 @@ def probe_layers() -> dict[str, tuple[bool, str]]:
     """layer -> (available, why not), each checked in a child, children in parallel; cached per process."""
     if not sys.platform.startswith("linux"):
         return {layer: (False, f"needs Linux (this is {sys.platform})") for layer in ALL_LAYERS}
-    with tempfile.TemporaryDirectory(prefix="grader-probe-") as tmp:
+    from grader.sandbox.scratch import Scratch  # the grader's side only: workers never probe
+
+    with Scratch("probe-") as scratch:  # locked: a run killed while probing leaves it to be cleaned
+        tmp = scratch.path
         copy = Path(tmp, "submission")
         copy.mkdir()
         scratch = Path(tmp, "landlock")
