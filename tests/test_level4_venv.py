@@ -48,10 +48,13 @@ def venv():
 
 @pytest.mark.slow
 def test_a_debian_venv_outside_root_reaches_level_4_and_grades_as_nobody(venv, tmp_path):
-    doctor = subprocess.run(check=False, args=[str(venv / "bin" / "grader"), "doctor", "--json"], capture_output=True, text=True)
+    env = {**os.environ, "PATH": str(venv / "bin")}  # no bwrap on PATH: the path without bubblewrap
+    doctor = subprocess.run(check=False, args=[str(venv / "bin" / "grader"), "doctor", "--json"], capture_output=True,
+                            text=True, env=env)
     data = json.loads(doctor.stdout)
-    drop = next(row for row in data["layers"] if row["layer"] == "unprivileged user")
-    assert drop["available"], drop
+    layers = {row["layer"]: row for row in data["layers"]}
+    assert layers["unprivileged user"]["available"], layers["unprivileged user"]
+    assert not layers["bubblewrap"]["in_force"]
     assert data["level"] == 4 and data["worker_uid"] != 0
     submissions = tmp_path / "submissions"
     submissions.mkdir()
@@ -64,11 +67,12 @@ def test_a_debian_venv_outside_root_reaches_level_4_and_grades_as_nobody(venv, t
     out = tmp_path / "out"
     graded = subprocess.run(check=False, args=[str(venv / "bin" / "grader"), "grade", str(submissions), "-o", str(out),
                              "--root", str(REPO), "--quiet", "--sandbox", "4"], capture_output=True, text=True,
-                            timeout=900)
+                            timeout=900, env=env)
     assert graded.returncode == 0, graded.stderr[-2000:]
     for student in ("correct", "whoami"):
         result = json.loads((out / "results" / f"{student}.json").read_text())
         assert result["sandbox"].startswith("level 4") and "unprivileged user" in result["sandbox"]
+        assert "bubblewrap" not in result["sandbox"]
         assert result["score"] == result["max_score"], (student, result["error"])
     stdout = json.loads((out / "results" / "whoami.json").read_text())["stdout"]
     assert f"UID {data['worker_uid']}" in stdout
