@@ -58,7 +58,7 @@ def test_a_debian_venv_outside_root_reaches_level_4_and_grades_as_nobody(venv, t
     assert data["level"] == 4 and data["worker_uid"] != 0
     submissions = tmp_path / "submissions"
     submissions.mkdir()
-    assignment = load_assignment()
+    assignment = load_assignment("loss_optimization")
     shutil.copytree(assignment.reference_dir, submissions / "correct", ignore=shutil.ignore_patterns("__pycache__"))
     spy = submissions / "whoami"
     shutil.copytree(assignment.reference_dir, spy, ignore=shutil.ignore_patterns("__pycache__"))
@@ -66,7 +66,8 @@ def test_a_debian_venv_outside_root_reaches_level_4_and_grades_as_nobody(venv, t
                                   + (assignment.reference_dir / "optim.py").read_text())
     out = tmp_path / "out"
     graded = subprocess.run(check=False, args=[str(venv / "bin" / "grader"), "grade", str(submissions), "-o", str(out),
-                             "--root", str(REPO), "--quiet", "--sandbox", "4"], capture_output=True, text=True,
+                             "--root", str(REPO), "--assignment", assignment.name, "--quiet", "--sandbox", "4"],
+                            capture_output=True, text=True,
                             timeout=900, env=env)
     assert graded.returncode == 0, graded.stderr[-2000:]
     for student in ("correct", "whoami"):

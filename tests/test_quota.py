@@ -15,7 +15,7 @@ from grader.sandbox import StudentError, WorkerClient
 from grader.sandbox.confine import probe
 from grader.sandbox.quota import MIN_ENTRY_BYTES, DiskQuota, QuotaExceeded, disk_usage, written_bytes
 
-ASSIGNMENT = load_assignment()
+ASSIGNMENT = load_assignment("loss_optimization")
 LIMITS = dataclasses.replace(ASSIGNMENT.limits, call_timeout_s=10.0, submission_timeout_s=120.0, output_kb=64,
                              disk_kb=2048)
 OK_SOFTMAX = (ASSIGNMENT.reference_dir / "softmax.py").read_text()
@@ -160,11 +160,31 @@ BACKGROUND = """\
     """
 
 
+def wait_until_stopped(pgid: int, seconds: float = 30.0) -> None:
+    """Wait until every thread of every process in process group pgid is stopped (state T)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        states = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2]) != pgid:
+                    continue
+                states += [Path(t, "stat").read_text().rsplit(")", 1)[1].split()[0]
+                           for t in Path(f"/proc/{pid}/task").iterdir()]
+            except (OSError, IndexError, ValueError):
+                continue
+        if states and all(state == "T" for state in states):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"process group {pgid} was not stopped between calls")
+
+
 def test_a_thread_left_running_writes_nothing_between_calls(tmp_path, confinement):
     client = start(tmp_path, confinement, {"linear_svm.py": BACKGROUND})
     W, X, y = np.zeros((3, 2)), np.ones((4, 3)), np.array([0, 1, 0, 1])
     try:
         client.call("svm_loss_naive", W, X, y, 0.0)
+        wait_until_stopped(client.pid)  # SIGSTOP lands once the write in flight, if any, returns
         between = disk_usage(client.copy_dir, 1 << 40)
         time.sleep(1.0)  # the grader is busy elsewhere: the worker's process group is stopped
         assert disk_usage(client.copy_dir, 1 << 40) == between

@@ -74,7 +74,7 @@ def wait_for(condition, seconds: float = 120.0):
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's children die with it on Linux only")
 def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_run(tmp_path):
-    assignment = load_assignment()
+    assignment = load_assignment("loss_optimization")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "OPENBLAS_NUM_THREADS": "1"}
@@ -91,7 +91,8 @@ def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_
         quiet = [] if name == "live" else ["--quiet"]  # the live run's progress says what it removed
         with open(tmp_path / f"{name}.err", "wb") as err:
             return subprocess.Popen([sys.executable, "-c", "from grader.cli import main; main()", "grade",
-                                     str(batches[name]), "-o", str(tmp_path / f"out-{name}"), *quiet], env=env,
+                                     str(batches[name]), "-o", str(tmp_path / f"out-{name}"), "--assignment",
+                                     assignment.name, *quiet], env=env,
                                     cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
 
     def in_flight(before: set[Path]):
