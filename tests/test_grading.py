@@ -110,19 +110,19 @@ def make_test(function, score, max_score, status="passed"):
     return Outcome(name="t", nodeid="n", function=function, score=score, max_score=max_score, status=status)
 
 
-def test_function_scores_scale_to_the_manifest_when_the_suite_ran_fully():
+def test_function_scores_are_the_points_earned_never_rescaled():
     assignment = load_assignment("loss_optimization")
     tests = [make_test("svm_loss_naive", 2, 2), make_test("svm_loss_naive", 0, 2, "failed"), make_test("sgd_step", 1, 1)]
-    scores = score_functions(assignment, tests, complete=True)
-    assert scores["svm_loss_naive"].score == assignment.function("svm_loss_naive").points / 2
-    assert scores["sgd_step"].score == scores["sgd_step"].max_score
+    scores = score_functions(assignment, tests)
+    assert scores["svm_loss_naive"].score == 2  # not scaled up to the manifest's points
+    assert scores["sgd_step"].score == 1
     assert scores["softmax_loss"].score == 0  # no test ran
 
 
-def test_function_scores_never_grow_from_an_interrupted_run():
+def test_function_scores_never_exceed_the_manifest():
     assignment = load_assignment("loss_optimization")
     tests = [make_test("svm_loss_naive", 10, 10), make_test("softmax_loss", 80, 80)]
-    scores = score_functions(assignment, tests, complete=False)
+    scores = score_functions(assignment, tests)
     assert scores["svm_loss_naive"].score == 10  # the tests that never ran earn nothing
     assert scores["softmax_loss"].score == assignment.function("softmax_loss").points
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from grader import i18n
 from grader.assignment import Assignment, ManifestError
 from grader.grading.child import INTERRUPTS, preload
+from grader.grading.consistency import ensure_consistent
 from grader.grading.jobs import Job, collect, launch, next_deadline, police, wait
 from grader.grading.options import GradeOptions, batch_fingerprint, effective_limits
 from grader.grading.scoring import failed_result
@@ -57,6 +58,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
         return failed_result(prepared.student, assignment, "; ".join([*prepared.notes, prepared.error]),
                              content_hash=digest)
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
+    ensure_consistent(assignment)
     preload(options.sandbox)
     load_suite(assignment, options.replay)
     scratch = Scratch(f"{_safe(prepared.student)}-")
@@ -142,12 +144,14 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
     student (and once at the start). Each student's reports are written as soon as it finishes, so
     an interrupted batch keeps everything finished. A broken submission never stops the batch.
     SIGINT/SIGTERM stop it with KeyboardInterrupt (children killed, finished results kept).
-    Raises, when the grader cannot run: ManifestError (no hidden tests), SelectionError (only,
-    shard), SandboxError (an unavailable sandbox level).
+    Raises, when the grader cannot run: ManifestError (no hidden tests; SuiteError, a subclass: the
+    suite's markers disagree with the manifest), SelectionError (only, shard), SandboxError (an
+    unavailable sandbox level).
     """
     out = Path(out)
     if not any(assignment.hidden_tests_dir.rglob("test*.py")):
         raise ManifestError(f"{assignment.hidden_tests_dir}: no hidden tests (test*.py) to grade with")
+    ensure_consistent(assignment)
     entries = [e for e in entries if e.path.resolve() != out.resolve()]  # OUT inside SUBMISSIONS
     selected = select_entries(entries, only, shard)
     out.mkdir(parents=True, exist_ok=True)

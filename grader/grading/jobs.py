@@ -67,7 +67,6 @@ def collect(job: Job, assignment: Assignment, logs_dir: Path | None) -> Submissi
     if not isinstance(data, dict):
         data = None
     timed_out = job.interrupted_at is not None
-    complete = data is not None and not timed_out and code in (0, 1)
     problems = []
     if timed_out:
         problems.append(f"grading stopped after {job.timeout_s:g} s (the submission time limit); "
@@ -78,7 +77,7 @@ def collect(job: Job, assignment: Assignment, logs_dir: Path | None) -> Submissi
     if data and isinstance(data.get("error"), str) and data["error"]:
         problems.append(data["error"])
     tests = cap_causes(parse_tests(data.get("tests")) if data else [], assignment.max_points_per_cause)
-    functions = score_functions(assignment, tests, complete)
+    functions = score_functions(assignment, tests)
     stdout = data["stdout"] if data and isinstance(data.get("stdout"), str) else ""
     return SubmissionResult(
         student=job.entry.student, assignment=assignment.name,

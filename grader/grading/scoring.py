@@ -10,25 +10,17 @@ from grader.diagnosis import unavailable
 from grader.results import FunctionScore, SubmissionResult, TestResult
 
 
-def score_functions(assignment: Assignment, tests: list[TestResult], complete: bool) -> dict[str, FunctionScore]:
-    """Points per graded function from the tests that ran.
+def score_functions(assignment: Assignment, tests: list[TestResult]) -> dict[str, FunctionScore]:
+    """Points per graded function: the points its tests earned, at most the manifest's.
 
-    complete: the whole suite ran, so a function's earned share of its tests' points is scaled to the
-    manifest's points; otherwise (time limit, crash) points earned are capped at the manifest's, and
-    tests that never ran earn nothing. A function with no test run scores 0.
+    The suite was checked against the manifest before grading (grader.grading.consistency), so a
+    function's tests add up to its points and nothing is rescaled; tests that never ran (time limit,
+    crash) earn nothing. A function with no test run scores 0.
     """
     scores = {}
     for spec in assignment.functions:
-        mine = [t for t in tests if t.function == spec.name]
-        earned = sum(t.score for t in mine)
-        possible = sum(t.max_score for t in mine)
-        if not mine or possible <= 0:
-            score = 0.0
-        elif complete:
-            score = spec.points * earned / possible
-        else:
-            score = min(earned, spec.points)
-        scores[spec.name] = FunctionScore(score=round(score, 6), max_score=spec.points)
+        earned = sum(t.score for t in tests if t.function == spec.name)
+        scores[spec.name] = FunctionScore(score=round(min(earned, spec.points), 6), max_score=spec.points)
     return scores
 
 

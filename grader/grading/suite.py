@@ -12,6 +12,7 @@ import contextlib
 import gc
 import io
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -19,23 +20,71 @@ import pytest
 from grader.assignment import Assignment
 from grader.grading import replay
 
-#: Per hidden suite (its folder and the state of its files): the collected test functions, the modules
+@dataclass(frozen=True)
+class CollectedTest:
+    """One collected hidden test: where it is, and its `grade` marker's arguments (marker None: unmarked)."""
+
+    nodeid: str
+    path: Path
+    name: str
+    marker: dict | None
+
+
+@dataclass
+class Collection:
+    """A hidden suite as collection found it: test functions by node id, each test's marker, and the
+    files that could not be collected (path, pytest's message)."""
+
+    functions: dict[str, object] = field(default_factory=dict)
+    tests: list[CollectedTest] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Per hidden suite (its folder and the state of its files): what collection found, the modules
 #: collection imported, and the examples drawn for the replayable tests.
-_LOADED: dict[tuple, dict[str, object]] = {}
+_LOADED: dict[tuple, Collection] = {}
 _MODULES: dict[tuple, dict[str, object]] = {}
 _DRAWN: dict[tuple, dict[str, list]] = {}
 
 
 class _Collector:
-    """A pytest plugin keeping the collected items' test functions, by node id."""
+    """A pytest plugin filling a Collection: test functions and grade markers by node id, collection errors."""
 
     def __init__(self):
-        self.functions: dict[str, object] = {}
+        self.found = Collection()
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            text = str(report.longrepr).strip().splitlines()
+            self.found.errors.append((str(report.fspath), text[-1] if text else "cannot be collected"))
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
             if isinstance(item, pytest.Function):
-                self.functions[item.nodeid] = item.obj
+                self.found.functions[item.nodeid] = item.obj
+                marker = item.get_closest_marker("grade")
+                self.found.tests.append(CollectedTest(item.nodeid, Path(item.path), item.name,
+                                                      dict(marker.kwargs) if marker is not None else None))
+
+
+def collect_suite(assignment: Assignment) -> Collection:
+    """Collect assignment's hidden suite in this process, once per state of its files (trusted code only:
+    the suite's own modules are imported); the same collection serves load_suite."""
+    folder = Path(assignment.hidden_tests_dir).resolve()
+    key = (folder, _state(folder))
+    _switch_modules(key)
+    if key not in _LOADED:
+        before = set(sys.modules)
+        collector = _Collector()
+        args = [str(folder), "-p", "grader.pytest_plugin", "--collect-only", "-q", "-p", "no:cacheprovider",
+                "--assignment", assignment.name, "--grader-root", str(assignment.root),
+                "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            pytest.main(args, plugins=[collector])
+        _LOADED[key] = collector.found
+        _MODULES[key] = {name: sys.modules[name] for name in set(sys.modules) - before
+                         if _inside(sys.modules[name], folder)}
+    return _LOADED[key]
 
 
 def load_suite(assignment: Assignment, replayed: bool = True) -> dict[str, object]:
@@ -48,19 +97,7 @@ def load_suite(assignment: Assignment, replayed: bool = True) -> dict[str, objec
     """
     folder = Path(assignment.hidden_tests_dir).resolve()
     key = (folder, _state(folder))
-    _switch_modules(key)
-    if key not in _LOADED:
-        before = set(sys.modules)
-        collector = _Collector()
-        args = [str(folder), "-p", "grader.pytest_plugin", "--collect-only", "-q", "-p", "no:cacheprovider",
-                "--assignment", assignment.name, "--grader-root", str(assignment.root),
-                "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=[collector])
-        _LOADED[key] = collector.functions
-        _MODULES[key] = {name: sys.modules[name] for name in set(sys.modules) - before
-                         if _inside(sys.modules[name], folder)}
-    functions = _LOADED[key]
+    functions = collect_suite(assignment).functions
     if replayed and key not in _DRAWN:
         drawn = {}
         for nodeid, test in functions.items():
