@@ -1,5 +1,6 @@
 """One module per `grader` verb; COMMANDS lists the Click commands the CLI registers."""
 
+from grader.commands.check import check
 from grader.commands.doctor import doctor
 from grader.commands.export import export
 from grader.commands.grade import grade
@@ -9,4 +10,4 @@ from grader.commands.post_feedback import post_feedback_command
 from grader.commands.release import release
 from grader.commands.similarity import similarity
 
-COMMANDS = [doctor, export, grade, merge, notebook, post_feedback_command, release, similarity]
+COMMANDS = [check, doctor, export, grade, merge, notebook, post_feedback_command, release, similarity]

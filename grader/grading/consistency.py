@@ -122,6 +122,7 @@ def ensure_consistent(assignment: Assignment) -> None:
     """Raise SuiteError (one line) when the suite's markers or point sums disagree with the manifest."""
     problems = marker_problems(assignment)
     if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        rest = len(problems) - 1
+        more = f" (and {rest} more problem{'s' * (rest != 1)})" if rest else ""
         raise SuiteError(f"{problems[0]}{more}; the suite is inconsistent with its manifest, nothing graded "
                          f"(see `grader check --assignment {assignment.name}`)")

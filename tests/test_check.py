@@ -1,0 +1,104 @@
+"""`grader check` and the refusal of `grader grade`: a hidden suite must agree with its manifest.
+
+The real assignments pass; copies of the optimization assignment broken in tmp_path (an unmarked test,
+points that do not add up, a marker naming no graded function, a function missing from the stubs, a
+reference that fails) are each reported with the line naming the file; `grader grade` refuses a broken
+suite with one line and grades nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.assignment import DEFAULT_ROOT, assignment_names
+from grader.cli import main
+
+ASSIGNMENT = "optimization"
+
+
+def copy_root(tmp_path: Path, name: str = ASSIGNMENT) -> Path:
+    """A root holding only assignment `name` (its kit, reference and hidden suite), copied from the project."""
+    root = tmp_path / "root"
+    for part in ("assignments", "reference", "hidden_tests"):
+        shutil.copytree(DEFAULT_ROOT / part / name, root / part / name,
+                        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis"))
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path} no longer holds {old!r}: update this test's edit"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, code: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code, encoding="utf-8")
+
+
+def check(root: Path | None = None, name: str | None = ASSIGNMENT):
+    args = ["check"] + (["--assignment", name] if name else []) + (["--root", str(root)] if root else [])
+    return CliRunner().invoke(main, args)
+
+
+def lines(run) -> list[str]:
+    return [line for line in run.output.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", assignment_names())
+def test_the_real_assignments_are_consistent(name):
+    run = check(name=name)
+    assert run.exit_code == 0, run.output
+    assert lines(run) == [lines(run)[-1]]  # no problem line, only the summary
+    assert "consistent" in run.output and "stubs 0" in run.output
+
+
+UNMARKED = "def test_unmarked():\n    assert True\n"
+EXTRA_POINT = '@grade(1, "an extra point")\ndef test_extra():\n    assert True\n'
+UNKNOWN = ('@pytest.mark.grade(function="no_such_function", points=2)\ndef test_unknown():\n'
+           '    assert True\n')
+
+
+@pytest.mark.parametrize("file, code, expected", [
+    ("test_adam.py", UNMARKED, "test_adam.py::test_unmarked: no grade marker"),
+    ("test_elastic_net.py", EXTRA_POINT,
+     "assignment.toml: elastic_net is worth 10 points, its hidden tests (test_elastic_net.py) add up to 11"),
+    ("test_adam.py", UNKNOWN, "test_adam.py::test_unknown: grade marker names function 'no_such_function'"),
+], ids=["unmarked", "points", "unknown-function"])
+def test_a_broken_suite_is_reported_with_the_file_and_refused_by_grade(tmp_path, file, code, expected):
+    root = copy_root(tmp_path)
+    append(root / "hidden_tests" / ASSIGNMENT / file, code)
+    run = check(root)
+    assert run.exit_code == 1
+    found = [line for line in lines(run) if expected in line]
+    assert len(found) == 1, run.output
+    assert str(root / "hidden_tests" / ASSIGNMENT) in found[0] or "assignment.toml" in found[0]
+    assert "reference" not in run.output  # grading is refused, so neither the reference nor the stubs ran
+
+    submissions = tmp_path / "submissions"
+    shutil.copytree(root / "reference" / ASSIGNMENT, submissions / "alice")
+    out = tmp_path / "out"
+    graded = CliRunner().invoke(main, ["grade", str(submissions), "-o", str(out), "--root", str(root)])
+    assert graded.exit_code != 0
+    assert len(lines(graded)) == 1, graded.output
+    assert expected in graded.output and "nothing graded" in graded.output
+    assert not (out / "results").exists()
+
+
+def test_a_failing_reference_and_a_missing_stub_are_each_named(tmp_path):
+    root = copy_root(tmp_path)
+    edit(root / "reference" / ASSIGNMENT / "optim.py", "m_hat = m / (1 - beta1**t)", "m_hat = m")
+    edit(root / "assignments" / ASSIGNMENT / "optim.py", "def rmsprop(", "def rmsprop_unwritten(")
+    run = check(root)
+    assert run.exit_code == 1
+    reference = [line for line in lines(run) if "the reference earns" in line]
+    assert len(reference) == 1, run.output
+    assert reference[0].startswith(str(root / "reference" / ASSIGNMENT / "optim.py"))
+    assert "on adam" in reference[0] and "/25" in reference[0] and "failing:" in reference[0]
+    stub = [line for line in lines(run) if "no function rmsprop" in line]
+    assert len(stub) == 1 and stub[0].startswith(str(root / "assignments" / ASSIGNMENT / "optim.py")), run.output
+    assert "stubs" in stub[0]
+    assert not [line for line in lines(run) if "the stubs earn" in line]  # a missing function still earns 0
