@@ -30,9 +30,10 @@ def copy_root(tmp_path: Path, name: str = ASSIGNMENT) -> Path:
 
 
 def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of old in path's text."""
     text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path} no longer holds {old!r}: update this test's edit"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert text.count(old) == 1, f"{path} does not hold {old!r} exactly once: update this test's edit"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def append(path: Path, code: str) -> None:
@@ -90,7 +91,7 @@ def test_a_broken_suite_is_reported_with_the_file_and_refused_by_grade(tmp_path,
 
 def test_a_failing_reference_and_a_missing_stub_are_each_named(tmp_path):
     root = copy_root(tmp_path)
-    edit(root / "reference" / ASSIGNMENT / "optim.py", "m_hat = m / (1 - beta1**t)", "m_hat = m")
+    edit(root / "reference" / ASSIGNMENT / "optim.py", "\n    m_hat = m / (1 - beta1**t)\n", "\n    m_hat = m\n")
     edit(root / "assignments" / ASSIGNMENT / "optim.py", "def rmsprop(", "def rmsprop_unwritten(")
     run = check(root)
     assert run.exit_code == 1
