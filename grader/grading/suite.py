@@ -20,6 +20,7 @@ import pytest
 from grader.assignment import Assignment
 from grader.grading import replay
 
+
 @dataclass(frozen=True)
 class CollectedTest:
     """One collected hidden test: where it is, and its `grade` marker's arguments (marker None: unmarked)."""
