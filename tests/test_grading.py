@@ -196,6 +196,9 @@ def test_a_crashed_run_scores_zero_with_a_reason_and_a_log(tmp_path):
     import os
     import signal
 
+    import pytest
+
+    @pytest.mark.grade(function="sgd_step", points=0)
     def test_dies():
         os.kill(os.getpid(), signal.SIGKILL)
     '''

@@ -1,9 +1,10 @@
 """The static half of `grader check`: a hidden suite agrees with its manifest, read without grading anything.
 
 Every collected test carries `@pytest.mark.grade(function=..., points=...)` naming a function of the manifest
-with points > 0; each function's tests add up to exactly the manifest's points; every graded function is
-defined in the reference and in the kit's stubs (in the manifest's file). `grader grade` refuses a suite with
-any of these problems (SuiteError), so points are never rescaled and no test is silently dropped.
+with points >= 0 (0: a test that only records); each function's tests add up to exactly the manifest's
+points; every graded function is defined in the reference and in the kit's stubs (in the manifest's file).
+`grader grade` refuses a suite with a marker or point-sum problem (SuiteError), so points are never rescaled
+and no test is silently dropped.
 Each problem is one line naming the file it is about.
 """
 
@@ -60,8 +61,8 @@ def marker_problems(assignment: Assignment) -> list[str]:
                             f"{shown(manifest_path(assignment))} does not grade")
             continue
         if isinstance(points, bool) or not isinstance(points, (int, float)) or not math.isfinite(points) \
-                or points <= 0:
-            problems.append(f"{where}: grade marker points must be a number > 0, got {points!r}")
+                or points < 0:
+            problems.append(f"{where}: grade marker points must be a number >= 0, got {points!r}")
             continue
         totals[function] = totals.get(function, 0.0) + float(points)
         files.setdefault(function, set()).add(test.path.name)
