@@ -33,7 +33,7 @@ def check(assignment, root, sandbox):
     \b
     Examples:
       grader check
-      grader check --assignment optimization
+      grader check --assignment NAME --root DIR
     """
     try:
         spec = load_assignment(assignment, root)
