@@ -7,10 +7,8 @@ import re
 
 import pytest
 from corpus import make_submission
-from corpus.correct_variants import VARIANTS
-from corpus.mutants import MUTANTS
 from test_grading import EXAMPLES
-from test_hidden_suite_corpus import DO_NOTHING, REFERENCE
+from test_hidden_suite_corpus import CORPORA, NAMES, REFERENCE
 
 from grader.assignment import load_assignment
 from grader.grading import GradeOptions, grade_batch
@@ -30,9 +28,9 @@ def verdicts(result) -> dict:
     return {"tests": tests, "points": points, "error": result.error}
 
 
-def both_ways(submissions, out, options=None):
+def both_ways(submissions, out, options=None, name="loss_optimization"):
     options = options or GradeOptions()
-    assignment = load_assignment("loss_optimization")
+    assignment = load_assignment(name)
     entries = discover(submissions).entries
     fast = grade_batch(entries, assignment, out / "fast", jobs=2, options=options)
     plain = grade_batch(entries, assignment, out / "plain", jobs=2,
@@ -48,11 +46,13 @@ def test_the_demo_class_gets_the_same_results_both_ways(tmp_path):
     assert any(t.falsifying_example for r in fast.values() for t in r.tests)  # failures were compared too
 
 
-def test_every_corpus_entry_gets_the_same_results_both_ways(tmp_path):
-    assignment = load_assignment("loss_optimization")
-    for entry in [REFERENCE, DO_NOTHING, *MUTANTS, *VARIANTS]:
+@pytest.mark.parametrize("name", NAMES)
+def test_every_corpus_entry_gets_the_same_results_both_ways(tmp_path, name):
+    assignment, corpus = load_assignment(name), CORPORA[name]
+    MUTANTS, VARIANTS = corpus.MUTANTS, corpus.VARIANTS
+    for entry in [REFERENCE, corpus.DO_NOTHING, *MUTANTS, *VARIANTS]:
         make_submission(tmp_path / "submissions" / entry.name, assignment, entry.patches)
-    fast, plain = both_ways(tmp_path / "submissions", tmp_path)
+    fast, plain = both_ways(tmp_path / "submissions", tmp_path, name=name)
     assert len(fast) == 2 + len(MUTANTS) + len(VARIANTS)
     different = [name for name in fast if verdicts(fast[name]) != verdicts(plain[name])]
     assert different == []
