@@ -27,7 +27,9 @@ from grader.suite_strings import suite_strings
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
 SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
-CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN)]
+KIT_TESTS = ASSIGNMENT.kit_dir / "tests"
+CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN),
+              (KIT_TESTS / "locale", "kit")]
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -175,3 +177,48 @@ def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
 
     assert code(korean) == code(english)
     assert "README.ko.md" in english and "README.md" in korean
+
+
+def test_the_kit_catalogue_has_every_marked_string_of_the_public_tests_and_no_stale_one():
+    marked = {message for path in KIT_TESTS.glob("*.py")
+              for _, message, _, _ in extract_from_file("python", str(path), keywords={"_": None})}
+    assert len(marked) > 60
+    assert marked == set(translations(po(KIT_TESTS / "locale", "kit")))
+
+
+def _kit_run(tmp_path, lang: str) -> str:
+    """The public tests' output on the reference with two real mistakes (0.5·reg in the SVM, sgd_step
+    adding the gradient), in lang; the kit chosen by GRADER_LANG as a student would run it."""
+    import os
+    import subprocess
+    import sys
+
+    solution = tmp_path / f"solution-{lang}"
+    shutil.copytree(ASSIGNMENT.reference_dir, solution)
+    svm = solution / "linear_svm.py"
+    svm.write_text(svm.read_text(encoding="utf-8").replace("loss += reg * np.sum", "loss += 0.5 * reg * np.sum"),
+                   encoding="utf-8")
+    optim = solution / "optim.py"
+    text = optim.read_text(encoding="utf-8")
+    assert "- learning_rate * dW" in text
+    optim.write_text(text.replace("- learning_rate * dW", "+ learning_rate * dW"), encoding="utf-8")
+    env = {**os.environ, "GRADER_LANG": lang}
+    run = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
+                          "--solution-dir", str(solution), "-p", "no:xdist"],
+                         check=False, cwd=ASSIGNMENT.kit_dir, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 1, run.stdout[-2000:]
+    return run.stdout
+
+
+def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(tmp_path):
+    ko = _kit_run(tmp_path, "ko")
+    failures = [block for block in re.split(r"^_{3,} .* _{3,}$", ko, flags=re.MULTILINE)[1:]]
+    assert len(failures) >= 2
+    body = "\n".join(block.split("=" * 10)[0] for block in failures)
+    assert "정규화 항은 정확히" in body and "갱신은 정확히" in body
+    formulas = re.sub(r"\b\w+\([^)]*\)", " ", body)  # loss(reg) - loss(0), np.sum(W * W): code, not prose
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(formulas))
+    assert leftovers == [], leftovers
+    en = _kit_run(tmp_path, "en")
+    assert "the regularization term must be exactly" in en and not re.search(r"[\uac00-\ud7a3]", en)

@@ -133,7 +133,7 @@ def worst_gradient_error(analytic, numerical):
 
 def check_return_types(student, name, problem, dW_look_at):
     """The loss function returns a Python float loss and a float64 dW of W's shape."""
-    _, dW = run_loss(student, name, problem)
+    _loss, dW = run_loss(student, name, problem)
     raw_loss = call(student, name, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
     if not isinstance(raw_loss, float):
         fail(
@@ -150,7 +150,7 @@ def check_return_types(student, name, problem, dW_look_at):
 
 def check_gradient(student, name, problem, look_at):
     """Compare dW with centred differences of the loss (gradient_check.py, h = 1e-5) at every entry of W."""
-    _, dW = run_loss(student, name, problem)
+    _loss, dW = run_loss(student, name, problem)
     numerical = gradient_check.eval_numerical_gradient(
         lambda W: run_loss(student, name, problem.with_W(W))[0], problem.W.copy()
     )
