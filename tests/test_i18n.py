@@ -222,3 +222,16 @@ def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(t
     assert leftovers == [], leftovers
     en = _kit_run(tmp_path, "en")
     assert "the regularization term must be exactly" in en and not re.search(r"[\uac00-\ud7a3]", en)
+
+
+def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentence_left():
+    from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
+
+    result = half_reg_result()
+    ko = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None, i18n.messages("ko", SUITE_LOCALE))
+    read = [ko["output"]] + [t["name"] for t in ko["tests"]] + [t.get("output", "") for t in ko["tests"]]
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose("\n".join(read)))
+    assert leftovers == [], leftovers
+    assert "점수:" in ko["output"] and any("정규화 항이 0.5·reg·ΣW²" in t.get("output", "") for t in ko["tests"])
+    en = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None)
+    assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
