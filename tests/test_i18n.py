@@ -127,6 +127,9 @@ def prose(markdown: str) -> str:
     """The page without code blocks, inline code, identifiers, formulas and numbers: what must be Korean."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
     text = re.sub(r"`[^`]*`", " ", text)
+    # calls such as scores.max(axis=1, keepdims=True) are code: a Korean placeholder keeps the words on
+    # either side from joining into one "English" run
+    text = re.sub(r"\b[\w.]+\([^)]*\)", " 코드 ", text)
     return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
 
 
@@ -217,8 +220,7 @@ def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(t
     assert len(failures) >= 2
     body = "\n".join(block.split("=" * 10)[0] for block in failures)
     assert "정규화 항은 정확히" in body and "갱신은 정확히" in body
-    formulas = re.sub(r"\b\w+\([^)]*\)", " ", body)  # loss(reg) - loss(0), np.sum(W * W): code, not prose
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(formulas))
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(body))
     assert leftovers == [], leftovers
     en = _kit_run(tmp_path, "en")
     assert "the regularization term must be exactly" in en and not re.search(r"[\uac00-\ud7a3]", en)
@@ -235,3 +237,31 @@ def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentenc
     assert "점수:" in ko["output"] and any("정규화 항이 0.5·reg·ΣW²" in t.get("output", "") for t in ko["tests"])
     en = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None)
     assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
+
+
+def test_a_really_graded_submission_with_several_mistakes_reads_korean_only(tmp_path):
+    """The whole hidden suite on the reference with three real mistakes (0.5·reg in the naive SVM, the
+    softmax data loss summed not averaged, sgd_step stepping up the gradient): the Korean page names
+    them with no English sentence outside code."""
+    from corpus import run_suite
+
+    sub = tmp_path / "sub"
+    shutil.copytree(ASSIGNMENT.reference_dir, sub)
+    for file, old, new in [("linear_svm.py", "loss += reg * np.sum(W * W)", "loss += 0.5 * reg * np.sum(W * W)"),
+                           ("softmax.py", "-log_probs[rows, y].sum() / num_train", "-log_probs[rows, y].sum()"),
+                           ("optim.py", "W - learning_rate * dW", "W + learning_rate * dW")]:
+        text = (sub / file).read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        (sub / file).write_text(text.replace(old, new), encoding="utf-8")
+    outcome = run_suite(sub, tmp_path / "r.json", ASSIGNMENT)
+    assert outcome.results is not None, outcome.failures()
+    tests = [TestResult(**t) for t in outcome.results["tests"]]
+    result = SubmissionResult(student="kim", assignment=ASSIGNMENT.name, score=sum(t.score for t in tests),
+                              max_score=sum(t.max_score for t in tests), tests=tests)
+    broken = {t.function for t in result.tests if not t.passed}
+    assert {"svm_loss_naive", "softmax_loss", "sgd_step"} <= broken
+    ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
+    assert ko.count("\n### ") >= 3
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
+    assert leftovers == [], leftovers
+    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(feedback_markdown(result)))  # it sees English
