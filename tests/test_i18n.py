@@ -265,3 +265,29 @@ def test_a_really_graded_submission_with_several_mistakes_reads_korean_only(tmp_
     leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
     assert leftovers == [], leftovers
     assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(feedback_markdown(result)))  # it sees English
+
+
+def _kit_i18n():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_kit_i18n_under_test", KIT_TESTS / "kit_i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("text, lang", [('[feedback]\nlang = "ko"\n', "ko"), ('lang = "ko"\n[feedback]\n', "en"),
+                                        ('[feedback]\nmax_points_per_cause = 6\n[x]\nlang = "ko"\n', "en"), ("", "en")])
+def test_the_kit_reads_its_default_language_from_the_released_manifest(tmp_path, text, lang):
+    manifest = tmp_path / "assignment.toml"
+    manifest.write_text(text, encoding="utf-8")
+    assert _kit_i18n().manifest_language(manifest) == lang
+
+
+def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(monkeypatch):
+    kit = _kit_i18n()
+    monkeypatch.setenv("GRADER_LANG", "fr")
+    with pytest.raises(SystemExit, match="GRADER_LANG='fr': choose one of en, ko"):
+        kit.language()
+    assert kit.translation("ko").gettext("a new array") == "새 배열"
+    assert kit.translation("en").gettext("a new array") == "a new array"
