@@ -30,10 +30,12 @@ grade: $(STAMP)
 	mkdir -p reports/ko && cp -r reports/results reports/ko/
 	$(BIN)/grader grade examples/submissions -o reports/ko --lang ko --quiet --assignment $(ASSIGNMENT)
 
-# Compile the gettext catalogues (.po -> .mo, committed; tests/test_i18n.py checks they agree).
+# Compile the gettext catalogues (.po -> .mo, committed; tests/test_i18n.py checks they agree): the
+# grader's, each hidden suite's and each kit's public tests'.
 catalogues: $(STAMP)
 	$(BIN)/pybabel compile -d grader/locale -D grader
 	for d in hidden_tests/*/locale; do $(BIN)/pybabel compile -d $$d -D suite; done
+	for d in assignments/*/tests/locale; do $(BIN)/pybabel compile -d $$d -D kit; done
 
 test: $(STAMP)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)

@@ -27,7 +27,9 @@ from grader.suite_strings import suite_strings
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
 SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
-CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN)]
+KIT_TESTS = ASSIGNMENT.kit_dir / "tests"
+CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN),
+              (KIT_TESTS / "locale", "kit")]
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -125,6 +127,9 @@ def prose(markdown: str) -> str:
     """The page without code blocks, inline code, identifiers, formulas and numbers: what must be Korean."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
     text = re.sub(r"`[^`]*`", " ", text)
+    # calls such as scores.max(axis=1, keepdims=True) are code: a Korean placeholder keeps the words on
+    # either side from joining into one "English" run
+    text = re.sub(r"\b[\w.]+\([^)]*\)", " 코드 ", text)
     return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
 
 
@@ -175,3 +180,114 @@ def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
 
     assert code(korean) == code(english)
     assert "README.ko.md" in english and "README.md" in korean
+
+
+def test_the_kit_catalogue_has_every_marked_string_of_the_public_tests_and_no_stale_one():
+    marked = {message for path in KIT_TESTS.glob("*.py")
+              for _, message, _, _ in extract_from_file("python", str(path), keywords={"_": None})}
+    assert len(marked) > 60
+    assert marked == set(translations(po(KIT_TESTS / "locale", "kit")))
+
+
+def _kit_run(tmp_path, lang: str) -> str:
+    """The public tests' output on the reference with two real mistakes (0.5·reg in the SVM, sgd_step
+    adding the gradient), in lang; the kit chosen by GRADER_LANG as a student would run it."""
+    import os
+    import subprocess
+    import sys
+
+    solution = tmp_path / f"solution-{lang}"
+    shutil.copytree(ASSIGNMENT.reference_dir, solution)
+    svm = solution / "linear_svm.py"
+    svm.write_text(svm.read_text(encoding="utf-8").replace("loss += reg * np.sum", "loss += 0.5 * reg * np.sum"),
+                   encoding="utf-8")
+    optim = solution / "optim.py"
+    text = optim.read_text(encoding="utf-8")
+    assert "- learning_rate * dW" in text
+    optim.write_text(text.replace("- learning_rate * dW", "+ learning_rate * dW"), encoding="utf-8")
+    env = {**os.environ, "GRADER_LANG": lang}
+    run = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
+                          "--solution-dir", str(solution), "-p", "no:xdist"],
+                         check=False, cwd=ASSIGNMENT.kit_dir, env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 1, run.stdout[-2000:]
+    return run.stdout
+
+
+def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(tmp_path):
+    ko = _kit_run(tmp_path, "ko")
+    failures = [block for block in re.split(r"^_{3,} .* _{3,}$", ko, flags=re.MULTILINE)[1:]]
+    assert len(failures) >= 2
+    body = "\n".join(block.split("=" * 10)[0] for block in failures)
+    assert "정규화 항은 정확히" in body and "갱신은 정확히" in body
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(body))
+    assert leftovers == [], leftovers
+    en = _kit_run(tmp_path, "en")
+    assert "the regularization term must be exactly" in en and not re.search(r"[\uac00-\ud7a3]", en)
+
+
+def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentence_left():
+    from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
+
+    result = half_reg_result()
+    ko = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None, i18n.messages("ko", SUITE_LOCALE))
+    read = [ko["output"]] + [t["name"] for t in ko["tests"]] + [t.get("output", "") for t in ko["tests"]]
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose("\n".join(read)))
+    assert leftovers == [], leftovers
+    assert "점수:" in ko["output"] and any("정규화 항이 0.5·reg·ΣW²" in t.get("output", "") for t in ko["tests"])
+    en = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None)
+    assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
+
+
+def test_a_really_graded_submission_with_several_mistakes_reads_korean_only(tmp_path):
+    """The whole hidden suite on the reference with three real mistakes (0.5·reg in the naive SVM, the
+    softmax data loss summed not averaged, sgd_step stepping up the gradient): the Korean page names
+    them with no English sentence outside code."""
+    from corpus import run_suite
+
+    sub = tmp_path / "sub"
+    shutil.copytree(ASSIGNMENT.reference_dir, sub)
+    for file, old, new in [("linear_svm.py", "loss += reg * np.sum(W * W)", "loss += 0.5 * reg * np.sum(W * W)"),
+                           ("softmax.py", "-log_probs[rows, y].sum() / num_train", "-log_probs[rows, y].sum()"),
+                           ("optim.py", "W - learning_rate * dW", "W + learning_rate * dW")]:
+        text = (sub / file).read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        (sub / file).write_text(text.replace(old, new), encoding="utf-8")
+    outcome = run_suite(sub, tmp_path / "r.json", ASSIGNMENT)
+    assert outcome.results is not None, outcome.failures()
+    tests = [TestResult(**t) for t in outcome.results["tests"]]
+    result = SubmissionResult(student="kim", assignment=ASSIGNMENT.name, score=sum(t.score for t in tests),
+                              max_score=sum(t.max_score for t in tests), tests=tests)
+    broken = {t.function for t in result.tests if not t.passed}
+    assert {"svm_loss_naive", "softmax_loss", "sgd_step"} <= broken
+    ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
+    assert ko.count("\n### ") >= 3
+    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
+    assert leftovers == [], leftovers
+    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(feedback_markdown(result)))  # it sees English
+
+
+def _kit_i18n():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_kit_i18n_under_test", KIT_TESTS / "kit_i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("text, lang", [('[feedback]\nlang = "ko"\n', "ko"), ('lang = "ko"\n[feedback]\n', "en"),
+                                        ('[feedback]\nmax_points_per_cause = 6\n[x]\nlang = "ko"\n', "en"), ("", "en")])
+def test_the_kit_reads_its_default_language_from_the_released_manifest(tmp_path, text, lang):
+    manifest = tmp_path / "assignment.toml"
+    manifest.write_text(text, encoding="utf-8")
+    assert _kit_i18n().manifest_language(manifest) == lang
+
+
+def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(monkeypatch):
+    kit = _kit_i18n()
+    monkeypatch.setenv("GRADER_LANG", "fr")
+    with pytest.raises(SystemExit, match="GRADER_LANG='fr': choose one of en, ko"):
+        kit.language()
+    assert kit.translation("ko").gettext("a new array") == "새 배열"
+    assert kit.translation("en").gettext("a new array") == "a new array"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from grader.assignment import Assignment
 from grader.gradescope.metadata import SubmissionMetadata
+from grader.i18n import ENGLISH, Messages
 from grader.late_policy import Lateness, lateness
 from grader.reports.feedback import fenced
 from grader.reports.numbers import number
@@ -58,13 +59,15 @@ class VisibilityPolicy:
                    function_totals=bool(data.get("function_totals", cls.function_totals)), leaderboard=board)
 
 
-def hidden_test_output(test: TestResult) -> str:
-    """What a student reads for one hidden test, as Markdown: the message and the smallest failing input
-    in code blocks (so nothing in them is markup), then the hint (written as Markdown by the suite)."""
-    parts = [fenced(test.output) if test.output.strip() else "",
-             "Smallest failing input:\n\n" + fenced(test.falsifying_example, "python")
+def hidden_test_output(test: TestResult, m: Messages = ENGLISH) -> str:
+    """What a student reads for one hidden test, as Markdown (in m's language): the message and the
+    smallest failing input in code blocks (so nothing in them is markup), then the hint (written as
+    Markdown by the suite)."""
+    hint = m.suite_text(test.hint)
+    parts = [fenced(m.message(test.output)) if test.output.strip() else "",
+             m._("Smallest failing input:") + "\n\n" + fenced(test.falsifying_example, "python")
              if test.falsifying_example.strip() else "",
-             f"**Hint:** {' '.join(test.hint.split())}" if test.hint.strip() else ""]
+             m._("**Hint:** {hint}").format(hint=" ".join(hint.split())) if hint.strip() else ""]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -82,14 +85,16 @@ def late_penalty(result: SubmissionResult, assignment: Assignment,
 
 
 def summary_output(result: SubmissionResult, assignment: Assignment, metadata: SubmissionMetadata | None = None,
-                   late: Lateness | None = None) -> str:
-    """The always-visible top-level output (Markdown): who, the total, each function's points, the late
-    penalty and any problem."""
+                   late: Lateness | None = None, m: Messages = ENGLISH) -> str:
+    """The always-visible top-level output (Markdown, in m's language): who, the total, each function's
+    points, the late penalty and any problem."""
     lines = []
     if metadata is not None:
-        lines += [f"Graded for {' '.join(metadata.names.split())}, submitted {metadata.created_at.isoformat()}.", ""]
+        lines += [m._("Graded for {names}, submitted {time}.").format(names=" ".join(metadata.names.split()),
+                                                                      time=metadata.created_at.isoformat()), ""]
     final = result.score - (late.points if late else 0.0)
-    lines.append(f"**Score: {number(final)} / {number(result.max_score)}**")
+    lines.append(m._("**Score: {score} / {max_score}**").format(score=number(final),
+                                                                 max_score=number(result.max_score)))
     lines.append("")
     for spec in assignment.functions:
         got = result.functions.get(spec.name)
@@ -97,7 +102,7 @@ def summary_output(result: SubmissionResult, assignment: Assignment, metadata: S
     if late is not None:
         lines += ["", late.describe()]
     if result.error:
-        lines += ["", "Problems found:", "", fenced(result.error)]
+        lines += ["", m._("Problems found:"), "", fenced(m.message(result.error))]
     return "\n".join(lines)
 
 
@@ -115,8 +120,9 @@ def _leaderboard(result: SubmissionResult, policy: VisibilityPolicy, final: floa
 
 
 def gradescope_results(result: SubmissionResult, assignment: Assignment, policy: VisibilityPolicy,
-                       metadata: SubmissionMetadata | None = None) -> dict:
-    """The results.json dict Gradescope reads (only its own keys; our details under extra_data)."""
+                       metadata: SubmissionMetadata | None = None, m: Messages = ENGLISH) -> dict:
+    """The results.json dict Gradescope reads (only its own keys; our details under extra_data); what
+    students read is in m's language."""
     result = sanitized(result)
     late = late_penalty(result, assignment, metadata)
     final = round(result.score - (late.points if late else 0.0), 6)
@@ -125,22 +131,23 @@ def gradescope_results(result: SubmissionResult, assignment: Assignment, policy:
     if policy.function_totals:
         for k, spec in enumerate(assignment.functions, start=1):
             got = result.functions.get(spec.name)
-            tests.append({"name": f"{spec.name} (total)", "number": f"{k}", "score": got.score if got else 0.0,
+            tests.append({"name": m._("{function} (total)").format(function=spec.name), "number": f"{k}", "score": got.score if got else 0.0,
                           "max_score": spec.points, "visibility": "visible"})
     counts: dict[str, int] = {}
     for test in result.tests:
         k = functions.index(test.function) + 1 if test.function in functions else len(functions) + 1
         counts[test.function] = counts.get(test.function, 0) + 1
-        name = test.name if test.function in test.name else f"{test.function}: {test.name}"
+        title = m.suite_text(test.name)
+        name = title if test.function in title else f"{test.function}: {title}"
         tests.append({"name": name, "number": f"{k}.{counts[test.function]}", "score": test.score,
                       "max_score": test.max_score, "status": "passed" if test.passed else "failed",
-                      "output": hidden_test_output(test), "output_format": "md",
+                      "output": hidden_test_output(test, m), "output_format": "md",
                       "tags": [test.function], "visibility": policy.hidden_tests})
     if late is not None and late.days:
-        tests.append({"name": "Late submission penalty", "number": f"{len(functions) + 1}", "score": -late.points,
+        tests.append({"name": m._("Late submission penalty"), "number": f"{len(functions) + 1}", "score": -late.points,
                       "max_score": 0, "output": late.describe(), "visibility": "visible"})
     if result.stdout.strip():
-        tests.append({"name": "Output printed by your code", "number": f"{len(functions) + 2}",
+        tests.append({"name": m._("Output printed by your code"), "number": f"{len(functions) + 2}",
                       "output": fenced(result.stdout), "output_format": "md", "visibility": policy.hidden_tests})
     extra = {"assignment": result.assignment, "sandbox": result.sandbox, "seed": result.seed,
              "grader_version": result.grader_version, "content_hash": result.content_hash,
@@ -151,7 +158,7 @@ def gradescope_results(result: SubmissionResult, assignment: Assignment, policy:
         extra["late"] = {"days": late.days, "fraction": late.fraction, "points": late.points}
     data = {
         "score": final,
-        "output": summary_output(result, assignment, metadata, late),
+        "output": summary_output(result, assignment, metadata, late, m),
         "output_format": "md",
         "test_output_format": "md",
         "test_name_format": "text",

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import grader
+from grader import i18n
 from grader.assignment import Assignment, ManifestError, load_assignment
 from grader.gradescope.metadata import MetadataError, SubmissionMetadata, read_metadata
 from grader.gradescope.results_json import VisibilityPolicy, gradescope_results
@@ -50,7 +51,8 @@ def grade_for_gradescope(root: Path, submission: Path,
         result = grade_submission(prepare(entry, workdir.path, assignment), assignment, entry=entry)
     if metadata is not None:
         result = dataclasses.replace(result, student=metadata.names)
-    return gradescope_results(result, assignment, policy, metadata), assignment
+    messages = i18n.messages(assignment.lang, assignment.hidden_tests_dir / "locale")  # the manifest's language
+    return gradescope_results(result, assignment, policy, metadata, messages), assignment
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import traceback
 from pathlib import Path
 
 import numpy as np
+from kit_i18n import _
 
 EPS = float(np.finfo(np.float64).eps)
 #: Largest relative error accepted between your dW and centred differences (h = 1e-5). Away from
@@ -48,11 +49,8 @@ class NotImplementedYet(BaseException):
 def fail(function, broke, on, expected, got, look_at):
     """Raise PropertyFailure: `function`: `broke` (a sentence), the input `on`, expected vs got, a hint."""
     raise PropertyFailure(
-        f"{function}: {broke}\n"
-        f"  input:    {on}\n"
-        f"  expected: {expected}\n"
-        f"  got:      {got}\n"
-        f"  look at:  {look_at}"
+        _("{function}: {broke}\n  input:    {on}\n  expected: {expected}\n  got:      {got}\n  look at:  {look_at}")
+        .format(function=function, broke=broke, on=on, expected=expected, got=got, look_at=look_at)
     )
 
 
@@ -64,18 +62,22 @@ def call(student, name, on, *args):
     except NotImplementedError as error:
         where = traceback.extract_tb(error.__traceback__)[-1]
         raise NotImplementedYet(
-            f"{where.name} is not implemented yet (edit {Path(where.filename).name})"
+            _("{function} is not implemented yet (edit {file})").format(function=where.name, file=Path(where.filename).name)
         ) from error
     except Exception as error:  # your code: any error is reported with the input that caused it
-        raise StudentError(f"{name} raised {type(error).__name__}: {error}\n  input: {on}") from error
+        raise StudentError(
+            _("{function} raised {error_type}: {error}\n  input: {on}").format(
+                function=name, error_type=type(error).__name__, error=error, on=on
+            )
+        ) from error
 
 
 def describe(value):
     """A short description of a returned value: its type, and its shape and dtype for arrays."""
     if isinstance(value, np.ndarray):
-        return f"numpy array of shape {value.shape} and dtype {value.dtype}"
+        return _("numpy array of shape {shape} and dtype {dtype}").format(shape=value.shape, dtype=value.dtype)
     if isinstance(value, tuple):
-        return f"a tuple of {len(value)} items"
+        return _("a tuple of {count} items").format(count=len(value))
     return f"{type(value).__name__} {value!r}"[:200]
 
 
@@ -89,30 +91,30 @@ def run_loss(student, name, problem, note=""):
     if not isinstance(result, tuple) or len(result) != 2:
         fail(
             name,
-            "must return a tuple (loss, dW).",
+            _("must return a tuple (loss, dW)."),
             on,
-            "a tuple (loss, dW)",
+            _("a tuple (loss, dW)"),
             describe(result),
-            "the return statement: `return loss, dW`.",
+            _("the return statement: `return loss, dW`."),
         )
     loss, dW = result
     if np.ndim(loss) != 0 or not np.isrealobj(loss):
         fail(
             name,
-            "the loss must be a single real number.",
+            _("the loss must be a single real number."),
             on,
-            "a float",
+            _("a float"),
             describe(loss),
-            "the mean over examples: sum over everything and divide by N, then float(loss).",
+            _("the mean over examples: sum over everything and divide by N, then float(loss)."),
         )
     if not isinstance(dW, np.ndarray) or dW.shape != problem.W.shape:
         fail(
             name,
-            "dW must be a numpy array of W's shape.",
+            _("dW must be a numpy array of W's shape."),
             on,
-            f"numpy array of shape {problem.W.shape}",
+            _("numpy array of shape {shape}").format(shape=problem.W.shape),
             describe(dW),
-            "dW accumulates one column per class: start from np.zeros_like(W).",
+            _("dW accumulates one column per class: start from np.zeros_like(W)."),
         )
     return float(loss), dW
 
@@ -131,24 +133,24 @@ def worst_gradient_error(analytic, numerical):
 
 def check_return_types(student, name, problem, dW_look_at):
     """The loss function returns a Python float loss and a float64 dW of W's shape."""
-    _, dW = run_loss(student, name, problem)
+    _loss, dW = run_loss(student, name, problem)
     raw_loss = call(student, name, problem.describe(), problem.W, problem.X, problem.y, problem.reg)[0]
     if not isinstance(raw_loss, float):
         fail(
             name,
-            "the loss must be a Python float.",
+            _("the loss must be a Python float."),
             problem.describe(),
             "float",
             describe(raw_loss),
-            "return float(loss) rather than an array or a numpy scalar of another type.",
+            _("return float(loss) rather than an array or a numpy scalar of another type."),
         )
     if dW.dtype != np.float64:
-        fail(name, "dW must have W's dtype (float64 here).", problem.describe(), "float64", str(dW.dtype), dW_look_at)
+        fail(name, _("dW must have W's dtype (float64 here)."), problem.describe(), "float64", str(dW.dtype), dW_look_at)
 
 
 def check_gradient(student, name, problem, look_at):
     """Compare dW with centred differences of the loss (gradient_check.py, h = 1e-5) at every entry of W."""
-    _, dW = run_loss(student, name, problem)
+    _loss, dW = run_loss(student, name, problem)
     numerical = gradient_check.eval_numerical_gradient(
         lambda W: run_loss(student, name, problem.with_W(W))[0], problem.W.copy()
     )
@@ -156,31 +158,33 @@ def check_gradient(student, name, problem, look_at):
     if not error <= GRADIENT_BOUND:
         fail(
             name,
-            f"the analytic gradient dW does not match the numerical gradient (centred differences, "
-            f"h = 1e-5): relative error {error:.2e} at W[{d}, {c}] (must be <= {GRADIENT_BOUND:g}).",
+            _(
+                "the analytic gradient dW does not match the numerical gradient (centred differences, "
+                "h = 1e-5): relative error {error} at W[{d}, {c}] (must be <= {bound})."
+            ).format(error=f"{error:.2e}", d=d, c=c, bound=f"{GRADIENT_BOUND:g}"),
             problem.describe(),
-            f"dW[{d}, {c}] = {numerical[d, c]:.8g} (numerical)",
-            f"dW[{d}, {c}] = {dW[d, c]:.8g} (yours)",
+            _("dW[{d}, {c}] = {value} (numerical)").format(d=d, c=c, value=f"{numerical[d, c]:.8g}"),
+            _("dW[{d}, {c}] = {value} (yours)").format(d=d, c=c, value=f"{dW[d, c]:.8g}"),
             look_at,
         )
 
 
 def check_regularization(student, name, problem):
     """loss(W, reg) - loss(W, 0) == reg * sum(W * W) and dW(reg) - dW(0) == 2 * reg * W, to rounding."""
-    on = problem.describe() + " (compared with the same W, X, y and reg=0)"
+    on = problem.describe() + _(" (compared with the same W, X, y and reg=0)")
     loss_reg, dW_reg = run_loss(student, name, problem)
-    loss_0, dW_0 = run_loss(student, name, problem.with_reg(0.0), " (reg=0 for comparison)")
+    loss_0, dW_0 = run_loss(student, name, problem.with_reg(0.0), _(" (reg=0 for comparison)"))
     expected = problem.reg * float(np.sum(problem.W * problem.W))
     got = loss_reg - loss_0
     if not abs(got - expected) <= 1e-9 * (abs(expected) + abs(loss_0)) + 1e-12:
-        ratio = f" ({got / expected:.3g} times the right value)" if expected else ""
+        ratio = _(" ({ratio} times the right value)").format(ratio=f"{got / expected:.3g}") if expected else ""
         fail(
             name,
-            "the regularization term must be exactly reg * np.sum(W * W).",
+            _("the regularization term must be exactly reg * np.sum(W * W)."),
             on,
             f"loss(reg) - loss(0) = {expected:.10g}",
             f"loss(reg) - loss(0) = {got:.10g}{ratio}",
-            "add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once.",
+            _("add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once."),
         )
     expected_dW = 2 * problem.reg * problem.W
     got_dW = dW_reg - dW_0
@@ -189,11 +193,11 @@ def check_regularization(student, name, problem):
         d, c = np.unravel_index(int(np.argmax(np.abs(got_dW - expected_dW) - tol)), tol.shape)
         fail(
             name,
-            "the gradient of the regularization term must be exactly 2 * reg * W.",
+            _("the gradient of the regularization term must be exactly 2 * reg * W."),
             on,
             f"dW(reg) - dW(0) at [{d}, {c}] = {expected_dW[d, c]:.10g}",
             f"dW(reg) - dW(0) at [{d}, {c}] = {got_dW[d, c]:.10g}",
-            "add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg).",
+            _("add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg)."),
         )
 
 
@@ -207,10 +211,10 @@ def check_inputs_unchanged(student, name, problem):
             changed = int(np.sum(now != original)) if now.shape == original.shape else "all"
             fail(
                 name,
-                f"it modified its input {label}; W, X and y must not change.",
+                _("it modified its input {label}; W, X and y must not change.").format(label=label),
                 problem.describe(),
-                f"{label} unchanged",
-                f"{label} changed in {changed} entries",
-                "in-place operations on inputs (`X -= ...`, `W *= ...`, `y[...] = ...`, np.*(..., out=X)); "
-                "work on new arrays or copies.",
+                _("{label} unchanged").format(label=label),
+                _("{label} changed in {count} entries").format(label=label, count=changed),
+                _("in-place operations on inputs (`X -= ...`, `W *= ...`, `y[...] = ...`, np.*(..., out=X)); "
+                "work on new arrays or copies."),
             )

@@ -12,12 +12,13 @@ from kit_checks import (
     fail,
     run_loss,
 )
+from kit_i18n import _
 from kit_problems import hinge_gap, problems, regs, separable
 
 SVM_FUNCTIONS = ["svm_loss_naive", "svm_loss_vectorized"]
 GRADIENT_HINT = (
-    "for each example i and each class j != y[i] with a positive margin, add X[i] to column j of dW and "
-    "subtract it from column y[i]; then divide by N and add 2 * reg * W."
+    _("for each example i and each class j != y[i] with a positive margin, add X[i] to column j of dW and "
+    "subtract it from column y[i]; then divide by N and add 2 * reg * W.")
 )
 
 
@@ -31,7 +32,7 @@ for_both_svms = pytest.mark.parametrize(
 def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, svm, problem):
     """Return types: loss is a Python float, dW a float64 numpy array of W's shape."""
     check_return_types(
-        student, svm, problem, "start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array."
+        student, svm, problem, _("start dW from np.zeros(W.shape) or np.zeros_like(W), not from an integer array.")
     )
 
 
@@ -40,19 +41,19 @@ def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, svm, problem):
 def test_zero_weights_give_exactly_C_minus_1(student, svm, problem):
     """At W = 0 every margin is 0 - 0 + 1 = 1, so the loss is exactly C - 1."""
     zero = problem.with_W(np.zeros_like(problem.W))
-    loss, _ = run_loss(student, svm, zero, " (W all zeros)")
+    loss, _dW = run_loss(student, svm, zero, _(" (W all zeros)"))
     n, c = problem.X.shape[0], problem.W.shape[1]
     if not abs(loss - (c - 1)) <= 1e-12 * c:
         if np.isclose(loss, n * (c - 1)) and n > 1:
-            hint = "this is the sum over the N examples: the loss is the mean, divide by N."
+            hint = _("this is the sum over the N examples: the loss is the mean, divide by N.")
         elif np.isclose(loss, c):
-            hint = "the correct class j == y[i] is counted in the sum: skip it (its margin is always 1)."
+            hint = _("the correct class j == y[i] is counted in the sum: skip it (its margin is always 1).")
         else:
-            hint = "margins s_j - s_y[i] + 1 with delta = 1, summed over j != y[i], averaged over examples."
+            hint = _("margins s_j - s_y[i] + 1 with delta = 1, summed over j != y[i], averaged over examples.")
         fail(
             svm,
-            "at W = 0 the loss must be exactly C - 1 (each of the C - 1 wrong classes has margin 1).",
-            zero.describe() + " (W all zeros)",
+            _("at W = 0 the loss must be exactly C - 1 (each of the C - 1 wrong classes has margin 1)."),
+            zero.describe() + _(" (W all zeros)"),
             f"loss = {c - 1}",
             f"loss = {loss!r}",
             hint,
@@ -63,7 +64,7 @@ def test_zero_weights_give_exactly_C_minus_1(student, svm, problem):
 @given(problem=problems(max_n=8, max_c=8, w_scale=1e-3))
 def test_small_random_weights_give_about_C_minus_1(student, svm, problem):
     """With small random W every margin is close to 1, so the loss is close to C - 1."""
-    loss, _ = run_loss(student, svm, problem, " (small W)")
+    loss, _dW = run_loss(student, svm, problem, _(" (small W)"))
     c = problem.W.shape[1]
     # Each margin is 1 + s_j - s_y with |s_j - s_y| <= 2 max|S|,
     # so the loss is within (C - 1) * 2 max|S| of C - 1.
@@ -71,12 +72,12 @@ def test_small_random_weights_give_about_C_minus_1(student, svm, problem):
     if not abs(loss - (c - 1)) <= bound:
         fail(
             svm,
-            f"with small random W the loss must be within {bound:.2g} of C - 1.",
-            problem.describe() + " (W ~ 0.001 * N(0, 1))",
+            _("with small random W the loss must be within {bound} of C - 1.").format(bound=f"{bound:.2g}"),
+            problem.describe() + _(" (W ~ 0.001 * N(0, 1))"),
             f"loss = {c - 1} +- {bound:.2g}",
             f"loss = {loss!r}",
-            "scores s = X[i].dot(W) for example i, margins s_j - s_y[i] + 1 for j != y[i], "
-            "mean over examples.",
+            _("scores s = X[i].dot(W) for example i, margins s_j - s_y[i] + 1 for j != y[i], "
+            "mean over examples."),
         )
 
 
@@ -104,17 +105,21 @@ def test_zero_loss_stays_zero_when_W_is_scaled_up(student, svm, problem, alpha):
     zero = separable(problem)
     for factor, label in ((1.0, "W"), (alpha, f"{alpha:g} * W")):
         scaled = zero.with_W(factor * zero.W)
-        note = f" (every correct score beats the others by >= {1.5 * factor:g}; W scaled by {factor:g})"
+        note = _(" (every correct score beats the others by >= {margin}; W scaled by {factor})").format(
+            margin=f"{1.5 * factor:g}", factor=f"{factor:g}"
+        )
         loss, dW = run_loss(student, svm, scaled, note)
         if not (abs(loss) <= 1e-12 and np.all(np.abs(dW) <= 1e-12)):
             fail(
                 svm,
-                f"the loss and dW must be 0 at {label}: every margin s_j - s_y + 1 is negative, "
-                "and scaling W by alpha >= 1 only makes them more negative.",
+                _(
+                    "the loss and dW must be 0 at {label}: every margin s_j - s_y + 1 is negative, "
+                    "and scaling W by alpha >= 1 only makes them more negative."
+                ).format(label=label),
                 scaled.describe() + note,
-                "loss = 0 and dW = 0",
+                _("loss = 0 and dW = 0"),
                 f"loss = {loss!r}, max |dW| = {float(np.abs(dW).max()):.3g}",
-                "max(0, margin): only positive margins count, in the loss and in dW.",
+                _("max(0, margin): only positive margins count, in the loss and in dW."),
             )
 
 
@@ -131,27 +136,27 @@ def test_naive_and_vectorized_agree(student, problem):
     """svm_loss_vectorized returns the same loss and dW as svm_loss_naive."""
     naive_loss, naive_dW = run_loss(student, "svm_loss_naive", problem)
     vec_loss, vec_dW = run_loss(student, "svm_loss_vectorized", problem)
-    both = "svm_loss_naive and svm_loss_vectorized"
+    both = _("svm_loss_naive and svm_loss_vectorized")
     if not abs(naive_loss - vec_loss) <= 1e-10 * (1 + abs(naive_loss)):
         fail(
             both,
-            "the two must return the same loss on the same input.",
+            _("the two must return the same loss on the same input."),
             problem.describe(),
             f"loss = {naive_loss!r} (svm_loss_naive)",
             f"loss = {vec_loss!r} (svm_loss_vectorized)",
-            "the other SVM tests say which one is wrong; else compare the two step by step on a tiny "
-            "input (N=2, C=3): margins, the correct class, the mean, the regularization.",
+            _("the other SVM tests say which one is wrong; else compare the two step by step on a tiny "
+            "input (N=2, C=3): margins, the correct class, the mean, the regularization."),
         )
     scale = 1e-10 * (1 + float(np.abs(naive_dW).max()))
     if not np.all(np.abs(naive_dW - vec_dW) <= scale):
         d, c = (int(i) for i in np.unravel_index(int(np.argmax(np.abs(naive_dW - vec_dW))), naive_dW.shape))
         fail(
             both,
-            "the two must return the same dW on the same input.",
+            _("the two must return the same dW on the same input."),
             problem.describe(),
             f"dW[{d}, {c}] = {float(naive_dW[d, c])!r} (svm_loss_naive)",
             f"dW[{d}, {c}] = {float(vec_dW[d, c])!r} (svm_loss_vectorized)",
-            "the gradient-check tests say which one is wrong. Vectorized: build an (N, C) matrix, 1 where a "
+            _("the gradient-check tests say which one is wrong. Vectorized: build an (N, C) matrix, 1 where a "
             "margin is positive and minus the row's count at the correct class; "
-            "dW = X.T.dot(it) / N + 2 * reg * W.",
+            "dW = X.T.dot(it) / N + 2 * reg * W."),
         )

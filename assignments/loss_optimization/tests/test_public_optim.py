@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from kit_checks import EPS, call, describe, fail
+from kit_i18n import _
 
 NAME = "sgd_step"
 #: Every test here checks sgd_step (the score summary counts them for it).
@@ -18,7 +19,7 @@ def steps(draw):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     rate = draw(st.one_of(st.just(0.0), st.floats(1e-6, 10.0)))
     W, dW = rng.normal(size=shape), rng.normal(size=shape)
-    return W, dW, rate, f"W and dW of shape {shape}, learning_rate={rate:g}"
+    return W, dW, rate, _("W and dW of shape {shape}, learning_rate={rate}").format(shape=shape, rate=f"{rate:g}")
 
 
 @given(step=steps())
@@ -31,21 +32,21 @@ def test_sgd_step_is_W_minus_rate_times_dW(student, step):
     if not isinstance(got, np.ndarray) or got.shape != W.shape:
         fail(
             NAME,
-            "must return a numpy array of W's shape.",
+            _("must return a numpy array of W's shape."),
             on,
-            f"numpy array of shape {W.shape}",
+            _("numpy array of shape {shape}").format(shape=W.shape),
             describe(got),
-            "return W - learning_rate * dW.",
+            _("return W - learning_rate * dW."),
         )
     if not np.all(np.abs(got - expected) <= tol):
         index = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(got - expected) - tol)), W.shape))
         fail(
             NAME,
-            "the update must be exactly W - learning_rate * dW.",
+            _("the update must be exactly W - learning_rate * dW."),
             on,
             f"next_W{list(index)} = {float(expected[index])!r}",
             f"next_W{list(index)} = {float(got[index])!r}",
-            "the sign (step against the gradient) and the factor: learning_rate * dW, nothing else.",
+            _("the sign (step against the gradient) and the factor: learning_rate * dW, nothing else."),
         )
 
 
@@ -59,11 +60,11 @@ def test_sgd_step_keeps_its_inputs(student, step):
         if not np.array_equal(now, before):
             fail(
                 NAME,
-                f"it modified its input {label}; W and dW must not change.",
+                _("it modified its input {label}; W and dW must not change.").format(label=label),
                 on,
-                f"{label} unchanged",
-                f"{label} changed in {int(np.sum(now != before))} entries",
-                "in-place updates (`W -= ...`, `W += ...`): compute next_W = W - learning_rate * dW instead.",
+                _("{label} unchanged").format(label=label),
+                _("{label} changed in {count} entries").format(label=label, count=int(np.sum(now != before))),
+                _("in-place updates (`W -= ...`, `W += ...`): compute next_W = W - learning_rate * dW instead."),
             )
 
 
@@ -75,9 +76,9 @@ def test_sgd_step_returns_a_new_array(student, step):
     if isinstance(got, np.ndarray) and (np.shares_memory(got, W) or np.shares_memory(got, dW)):
         fail(
             NAME,
-            "it must return a new array, not W or dW themselves (or a view of them).",
+            _("it must return a new array, not W or dW themselves (or a view of them)."),
             on,
-            "a new array",
-            "an array sharing memory with an input",
-            "return W - learning_rate * dW, which allocates a new array.",
+            _("a new array"),
+            _("an array sharing memory with an input"),
+            _("return W - learning_rate * dW, which allocates a new array."),
         )

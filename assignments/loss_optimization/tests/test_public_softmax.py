@@ -15,13 +15,14 @@ from kit_checks import (
     fail,
     run_loss,
 )
+from kit_i18n import _
 from kit_problems import problems, regs, with_row_offsets
 
 NAME = "softmax_loss"
 #: Every test here checks softmax_loss (the score summary counts them for it).
 pytestmark = pytest.mark.grade(function=NAME)
 GRADIENT_HINT = (
-    "dW = X.T.dot(P - Y) / N + 2 * reg * W, with P the (N, C) softmax probabilities and Y the one-hot labels."
+    _("dW = X.T.dot(P - Y) / N + 2 * reg * W, with P the (N, C) softmax probabilities and Y the one-hot labels.")
 )
 
 
@@ -32,7 +33,7 @@ def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, problem):
         student,
         NAME,
         problem,
-        "compute dW from float arrays (X, W and the probabilities), not from integer arrays.",
+        _("compute dW from float arrays (X, W and the probabilities), not from integer arrays."),
     )
 
 
@@ -40,19 +41,19 @@ def test_returns_a_float_loss_and_a_gradient_of_W_shape(student, problem):
 def test_zero_weights_give_log_C(student, problem):
     """At W = 0 every class has probability 1/C, so the loss is log C (up to rounding)."""
     zero = problem.with_W(np.zeros_like(problem.W))
-    loss, _ = run_loss(student, NAME, zero, " (W all zeros)")
+    loss, _dW = run_loss(student, NAME, zero, _(" (W all zeros)"))
     n, c = problem.X.shape[0], problem.W.shape[1]
     if not abs(loss - math.log(c)) <= 16 * EPS * math.log(c):
         if np.isclose(loss, n * math.log(c)) and n > 1:
-            hint = "this is the sum over the N examples: the loss is the mean, divide by N."
+            hint = _("this is the sum over the N examples: the loss is the mean, divide by N.")
         else:
             hint = (
-                "the loss of example i is -log(p_y[i]) with p = exp(s) / sum(exp(s)); average over examples."
+                _("the loss of example i is -log(p_y[i]) with p = exp(s) / sum(exp(s)); average over examples.")
             )
         fail(
             NAME,
-            "at W = 0 the loss must be log C (every class has probability 1/C).",
-            zero.describe() + " (W all zeros)",
+            _("at W = 0 the loss must be log C (every class has probability 1/C)."),
+            zero.describe() + _(" (W all zeros)"),
             f"loss = log({c}) = {math.log(c)!r}",
             f"loss = {loss!r}",
             hint,
@@ -62,18 +63,18 @@ def test_zero_weights_give_log_C(student, problem):
 @given(problem=problems(max_n=8, max_c=8, w_scale=1e-3))
 def test_small_random_weights_give_about_log_C(student, problem):
     """With small random W every probability is close to 1/C, so the loss is close to log C."""
-    loss, _ = run_loss(student, NAME, problem, " (small W)")
+    loss, _dW = run_loss(student, NAME, problem, _(" (small W)"))
     c = problem.W.shape[1]
     # log(sum_j exp(s_j)) - s_y lies within 2 max|S| of log C.
     bound = 2 * float(np.abs(problem.scores()).max()) + 1e-12
     if not abs(loss - math.log(c)) <= bound:
         fail(
             NAME,
-            f"with small random W the loss must be within {bound:.2g} of log C.",
-            problem.describe() + " (W ~ 0.001 * N(0, 1))",
+            _("with small random W the loss must be within {bound} of log C.").format(bound=f"{bound:.2g}"),
+            problem.describe() + _(" (W ~ 0.001 * N(0, 1))"),
             f"loss = log({c}) = {math.log(c):.6f} +- {bound:.2g}",
             f"loss = {loss!r}",
-            "scores s = X.dot(W), loss_i = -log(exp(s_y[i]) / sum_j exp(s_j)), mean over i.",
+            _("scores s = X.dot(W), loss_i = -log(exp(s_y[i]) / sum_j exp(s_j)), mean over i."),
         )
 
 
@@ -93,23 +94,23 @@ def test_regularization_is_reg_times_sum_of_squares(student, problem):
 def test_large_scores_do_not_overflow(student, problem, size, seed):
     """Adding the same large number to every score of a row changes nothing, and nothing overflows."""
     plain, offset = with_row_offsets(problem, size, seed)
-    note = f" (every score of row i moved by t_i * {size:g}, |t_i| in [0.8, 1])"
+    note = _(" (every score of row i moved by t_i * {size}, |t_i| in [0.8, 1])").format(size=f"{size:g}")
     with np.errstate(all="ignore"):
         loss, dW = run_loss(student, NAME, plain)
         big_loss, big_dW = run_loss(student, NAME, offset, note)
     # The offset scores carry rounding errors of about eps * |score| * D, which move loss and dW that much.
     tol = 64 * EPS * size * offset.X.shape[1] + 1e-12
     hint = (
-        "subtract each row's maximum score before np.exp: "
-        "s - s.max(axis=1, keepdims=True) (softmax does not change when a row is shifted)."
+        _("subtract each row's maximum score before np.exp: "
+        "s - s.max(axis=1, keepdims=True) (softmax does not change when a row is shifted).")
     )
     if not (math.isfinite(big_loss) and abs(big_loss - loss) <= tol * (1 + abs(loss))):
         fail(
             NAME,
-            "softmax is not numerically stable: shifting every score of a row by the same large "
-            "number must not change the loss, and must not overflow to inf or nan.",
+            _("softmax is not numerically stable: shifting every score of a row by the same large "
+            "number must not change the loss, and must not overflow to inf or nan."),
             offset.describe() + note,
-            f"loss = {loss!r} (as without the shift)",
+            _("loss = {loss} (as without the shift)").format(loss=repr(loss)),
             f"loss = {big_loss!r}",
             hint,
         )
@@ -118,11 +119,13 @@ def test_large_scores_do_not_overflow(student, problem, size, seed):
         largest = float(np.max(diff, where=np.isfinite(diff), initial=0.0))
         fail(
             NAME,
-            "softmax is not numerically stable: shifting every score of a row by the same large "
-            "number must not change dW, and must not overflow to inf or nan.",
+            _("softmax is not numerically stable: shifting every score of a row by the same large "
+            "number must not change dW, and must not overflow to inf or nan."),
             offset.describe() + note,
-            "the same dW as without the shift",
-            f"{int(np.sum(~np.isfinite(big_dW)))} inf/nan entries in dW, largest finite change {largest:.3g}",
+            _("the same dW as without the shift"),
+            _("{count} inf/nan entries in dW, largest finite change {largest}").format(
+                count=int(np.sum(~np.isfinite(big_dW))), largest=f"{largest:.3g}"
+            ),
             hint,
         )
 
