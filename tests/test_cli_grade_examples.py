@@ -86,3 +86,30 @@ def test_grading_again_gives_the_same_scores(graded, tmp_path):
     for student, again in read_results(out).items():
         assert [(t["nodeid"], t["status"]) for t in again["tests"] if not TIMED.search(t["name"])] == [
             (t["nodeid"], t["status"]) for t in first[student]["tests"] if not TIMED.search(t["name"])]
+
+
+#: The optimization assignment's demo class: Ada (correct, written differently from the reference), Ben
+#: (Adam without the bias correction, the rest right) and Chen (CS231n's own optim.py layout, unedited).
+OPTIMIZATION = load_assignment("optimization")
+OPTIMIZATION_EXAMPLES = EXAMPLES.parent / "optimization" / "submissions"
+
+
+@pytest.fixture(scope="module")
+def graded_optimization(tmp_path_factory):
+    out = tmp_path_factory.mktemp("optimization") / "reports"
+    proc = subprocess.run([GRADER, "grade", "--assignment", "optimization", str(OPTIMIZATION_EXAMPLES), "-o", str(out),
+                           "--jobs", "2", "--json"], check=False, capture_output=True, text=True, timeout=900)
+    return proc, out
+
+
+def test_the_optimization_class_loses_points_only_where_wrong(graded_optimization):
+    proc, out = graded_optimization
+    assert proc.returncode == 0, proc.stderr
+    assert [s["student"] for s in json.loads(proc.stdout)["students"]] == ["ada", "ben", "chen"]
+    results = read_results(out)
+    assert all(r["sandbox"] for r in results.values())
+    for student in ("ada", "chen"):
+        assert lost(results[student]) == set() and results[student]["error"] == ""
+        assert results[student]["score"] == results[student]["max_score"] == OPTIMIZATION.max_score
+    assert lost(results["ben"]) == {"adam"}
+    assert "bias correction" in (out / "feedback" / "ben.md").read_text()
