@@ -28,7 +28,7 @@ def run(student, on, **options):
     return got
 
 
-@pytest.mark.parametrize("rule", ["sgd", "sgd_momentum", "rmsprop", "adam"])
+@pytest.mark.parametrize("rule", ["sgd", "sgd_momentum", "rmsprop", "adam"], ids=lambda rule: f"with_{rule}")
 def test_history_has_one_loss_per_iteration(student, rule):
     """loss_history holds num_iters finite floats, whatever the update rule."""
     on = f"120 points, update_rule={rule!r}, batch_size=20, num_iters=17"
