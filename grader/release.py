@@ -114,12 +114,17 @@ def notebook_code(path: Path) -> str:
 
 
 def find_leaks(folder: Path, assignment: Assignment) -> list[str]:
-    """Plain-words problems: files of folder that carry a reference function body or a hidden test."""
+    """Plain-words problems: files of folder that carry a reference function body or a hidden test.
+
+    The manifest's provided functions (finished code handed out on purpose, e.g. an example update rule)
+    are public: their reference bodies are not private material.
+    """
     folder = Path(folder)
     reference = {}
     for path in sorted(assignment.reference_dir.rglob("*.py")):
         for name, body in function_bodies(path.read_text(encoding="utf-8")).items():
-            reference[body] = f"reference/{assignment.name}/{path.name}:{name}"
+            if name not in assignment.provided_functions:
+                reference[body] = f"reference/{assignment.name}/{path.name}:{name}"
     hidden_dir = assignment.hidden_tests_dir
     hidden = [p for p in hidden_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     hidden_names = {p.name for p in hidden if p.name not in GENERIC_NAMES}

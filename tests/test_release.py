@@ -12,18 +12,19 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from grader.assignment import DEFAULT_ROOT, load_assignment
+from grader.assignment import DEFAULT_ROOT, assignment_names, load_assignment
 from grader.cli import main
 from grader.release import ReleaseError, release_kit
 
 NAME = "loss_optimization"
+NAMES = assignment_names()
 
 
-def bodies_of(source: str) -> set[str]:
-    """ast dumps of every function body in source, docstrings dropped."""
+def bodies_of(source: str, leave_out=()) -> set[str]:
+    """ast dumps of every function body in source (but the functions named in leave_out), docstrings dropped."""
     found = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, ast.FunctionDef) and node.name not in leave_out:
             body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
             found.add(ast.dump(ast.Module(body=body, type_ignores=[])))
     return found
@@ -55,18 +56,22 @@ def fake_root(tmp_path):
     return root
 
 
-def test_release_has_the_kit_and_no_reference_body_or_hidden_test(tmp_path):
-    result = CliRunner().invoke(main, ["release", "--assignment", "loss_optimization", "-o", str(tmp_path / "kit")])
+@pytest.mark.parametrize("name", NAMES)
+def test_release_has_the_kit_and_no_reference_body_or_hidden_test(tmp_path, name):
+    result = CliRunner().invoke(main, ["release", "--assignment", name, "-o", str(tmp_path / "kit")])
     assert result.exit_code == 0, result.output
     kit = tmp_path / "kit"
-    assignment = load_assignment(NAME)
+    assignment = load_assignment(name)
     for fn in assignment.functions:
         assert fn.name in (kit / fn.file).read_text(encoding="utf-8")
-    assert (kit / "gradient_check.py").is_file() and (kit / "data_utils.py").is_file()
+    for file in assignment.provided_files:
+        assert (kit / file).is_file()
+    assert (kit / "tests").is_dir() and (kit / "Makefile").is_file()
 
     reference = set()
     for path in assignment.reference_dir.rglob("*.py"):
-        reference |= bodies_of(path.read_text(encoding="utf-8"))
+        # Provided functions are handed out on purpose: the kit carries their finished bodies.
+        reference |= bodies_of(path.read_text(encoding="utf-8"), leave_out=assignment.provided_functions)
     assert reference, "the reference has function bodies to compare with"
     for rel, source in released_sources(kit).items():
         assert not bodies_of(source) & reference, f"{rel} carries a reference function body"
@@ -80,9 +85,42 @@ def test_release_has_the_kit_and_no_reference_body_or_hidden_test(tmp_path):
                    for part in p.relative_to(kit).parts)
 
 
-def test_manifest_loses_only_its_private_keys(tmp_path):
+def test_the_first_kit_ships_its_helpers(tmp_path):
     kit = release_kit(load_assignment(NAME), tmp_path / "kit").out_dir
-    original = tomllib.loads((DEFAULT_ROOT / "assignments" / NAME / "assignment.toml").read_text())
+    assert (kit / "gradient_check.py").is_file() and (kit / "data_utils.py").is_file()
+
+
+def test_provided_functions_are_not_leaks_but_graded_reference_bodies_still_are(tmp_path):
+    """A manifest's provided function (finished, handed out) may carry the reference's body; a graded one
+    may not: the same file with the reference's graded bodies is refused, naming them and not the other."""
+    name = next((n for n in NAMES if load_assignment(n).provided_functions), None)
+    if name is None:
+        pytest.skip("no assignment hands out a finished function (provided.functions)")
+    assignment = load_assignment(name)
+    root = tmp_path / "repo"
+    for part in ("assignments", "reference", "hidden_tests"):
+        shutil.copytree(DEFAULT_ROOT / part / name, root / part / name,
+                        ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
+    release_kit(load_assignment(name, root), tmp_path / "clean", with_ci=False)
+    file = next(fn.file for fn in assignment.functions
+                if set(assignment.provided_functions) & set(function_names(root / "reference" / name / fn.file)))
+    shutil.copy(root / "reference" / name / file, root / "assignments" / name / file)
+    with pytest.raises(ReleaseError, match="private material") as refused:
+        release_kit(load_assignment(name, root), tmp_path / "leaky", with_ci=False)
+    graded = {fn.name for fn in assignment.functions if fn.file == file}
+    assert all(f"{file}: {fn} has the body" in str(refused.value) for fn in graded)
+    assert not any(f"{file}: {fn} has the body" in str(refused.value) for fn in assignment.provided_functions)
+
+
+def function_names(path: Path) -> set[str]:
+    """The names of the functions defined at the top of path."""
+    return {n.name for n in ast.parse(path.read_text(encoding="utf-8")).body if isinstance(n, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_manifest_loses_only_its_private_keys(tmp_path, name):
+    kit = release_kit(load_assignment(name), tmp_path / "kit").out_dir
+    original = tomllib.loads((DEFAULT_ROOT / "assignments" / name / "assignment.toml").read_text())
     released = tomllib.loads((kit / "assignment.toml").read_text())
     assert "seed" in original and "seed" not in released
     assert released == {k: v for k, v in original.items() if k != "seed"}
@@ -162,9 +200,10 @@ def make_test(kit: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-def test_released_kit_fails_cleanly_with_stubs_and_passes_with_the_reference(tmp_path):
+@pytest.mark.parametrize("name", NAMES)
+def test_released_kit_fails_cleanly_with_stubs_and_passes_with_the_reference(tmp_path, name):
     """The GitHub Classroom template: on its own, `make test` fails on the stubs and passes on the reference."""
-    assignment = load_assignment(NAME)
+    assignment = load_assignment(name)
     kit = release_kit(assignment, tmp_path / "kit").out_dir
     stubs = make_test(kit)
     output = stubs.stdout + stubs.stderr
