@@ -12,13 +12,20 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from grader.assignment import load_assignment
+from grader.assignment import assignment_names, load_assignment
 from grader.cli import main
 from grader.notebook import build_notebooks, parse_cells, render, stale_notebooks
 
 ASSIGNMENT = load_assignment("loss_optimization")
-NOTEBOOK = ASSIGNMENT.kit_dir / "walkthrough.ipynb"
-SOURCE = ASSIGNMENT.kit_dir / "notebook" / "walkthrough.py"
+#: The assignments whose kit has a walkthrough notebook.
+WITH_NOTEBOOK = [n for n in assignment_names() if (load_assignment(n).kit_dir / "notebook" / "walkthrough.py").is_file()]
+#: Per assignment: names its walkthrough's code must use, and the function its first stubbed cell names.
+NEEDED = {
+    "loss_optimization": (("make_synthetic_data", "grad_check_sparse", "svm_loss_vectorized", "softmax_loss",
+                           "sgd_step", "plt.plot", "learning_rates"), "svm_loss_naive (linear_svm.py)"),
+    "optimization": (("sgd_momentum", "rmsprop", "adam", "elastic_net", "load_digits", "plt.plot", "learning_rates",
+                      "lr_decay"), "sgd_momentum (optim.py)"),
+}
 
 
 def test_parse_cells_splits_on_markers_and_strips_markdown_comments():
@@ -51,15 +58,21 @@ def test_notebook_command_checks_and_rebuilds(tmp_path):
     assert runner.invoke(main, [*args, "--check"]).exit_code == 0
 
 
-def test_committed_notebook_equals_a_fresh_build_of_its_source():
-    assert NOTEBOOK.read_text(encoding="utf-8") == render(SOURCE.read_text(encoding="utf-8")), (
+def test_every_assignment_is_listed_with_what_its_walkthrough_needs():
+    assert WITH_NOTEBOOK and set(WITH_NOTEBOOK) <= set(NEEDED)
+
+
+@pytest.mark.parametrize("name", WITH_NOTEBOOK)
+def test_committed_notebook_equals_a_fresh_build_of_its_source(name):
+    kit = load_assignment(name).kit_dir
+    notebook, source = kit / "walkthrough.ipynb", kit / "notebook" / "walkthrough.py"
+    assert notebook.read_text(encoding="utf-8") == render(source.read_text(encoding="utf-8")), (
         "walkthrough.ipynb drifted from notebook/walkthrough.py: run `grader notebook`")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     nbformat.validate(nb)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    for needed in ("make_synthetic_data", "grad_check_sparse", "svm_loss_vectorized", "softmax_loss",
-                   "sgd_step", "plt.plot", "learning_rates"):
+    for needed in NEEDED[name][0]:
         assert needed in code
 
 
@@ -70,13 +83,13 @@ def printed_number(text: str, label: str) -> float:
     return float(match.group(1))
 
 
-def run_walkthrough(tmp_path, monkeypatch, solutions: Path | None):
-    """The walkthrough executed in a kernel of this interpreter, in a copy of the kit with the files of
-    `solutions` (None: the stubs); returns the executed notebook. Errors stay in the cells' outputs."""
+def run_walkthrough(tmp_path, monkeypatch, solutions: Path | None, name="loss_optimization"):
+    """The walkthrough of `name`'s kit executed in a kernel of this interpreter, in a copy of the kit with
+    the files of `solutions` (None: the stubs); returns the executed notebook. Errors stay in the outputs."""
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
     work = tmp_path / "kit"
-    shutil.copytree(ASSIGNMENT.kit_dir, work, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "tests"))
+    shutil.copytree(load_assignment(name).kit_dir, work, ignore=shutil.ignore_patterns("__pycache__", ".hypothesis", "tests"))
     for path in (solutions.glob("*.py") if solutions else ()):
         shutil.copy(path, work / path.name)
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
@@ -96,13 +109,15 @@ def run_walkthrough(tmp_path, monkeypatch, solutions: Path | None):
 
 
 @pytest.mark.slow
-def test_notebook_on_the_stubs_says_once_per_cell_what_to_write_and_never_raises_name_error(tmp_path, monkeypatch):
-    nb = run_walkthrough(tmp_path, monkeypatch, None)
+@pytest.mark.parametrize("name", WITH_NOTEBOOK)
+def test_notebook_on_the_stubs_says_once_per_cell_what_to_write_and_never_raises_name_error(
+        tmp_path, monkeypatch, name):
+    nb = run_walkthrough(tmp_path, monkeypatch, None, name)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors and {e["ename"] for e in errors} == {"NotWrittenYet"}
     for error in errors:
         assert len(error["traceback"]) == 1 and "NotImplementedError" in error["traceback"][0]
-    assert "svm_loss_naive (linear_svm.py)" in errors[0]["traceback"][0]
+    assert NEEDED[name][1] in errors[0]["traceback"][0]
     assert nb.cells[2].source.startswith("%load_ext autoreload\n%autoreload 2")
 
 
@@ -121,4 +136,25 @@ def test_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
     assert printed_number(text, "loss difference:") < 1e-9
     assert printed_number(text, "SVM validation accuracy:") > 2 / num_classes
     assert printed_number(text, "best validation accuracy") > 2 / num_classes
+    assert any("image/png" in o.get("data", {}) for o in outputs if o.output_type == "display_data")
+
+
+@pytest.mark.slow
+def test_optimization_notebook_runs_end_to_end_against_the_reference(tmp_path, monkeypatch):
+    if "optimization" not in WITH_NOTEBOOK:
+        pytest.skip("the optimization kit has no walkthrough")
+    nb = run_walkthrough(tmp_path, monkeypatch, load_assignment("optimization").reference_dir, "optimization")
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert not [o for o in outputs if o.output_type == "error"], text
+    errors = {label: float(e) for label, e in re.findall(r"(\w+ \w+) relative error: ([-+0-9.e]+)", text)}
+    # The notebook's expected values are printed to 8 decimals: Adam's next_w is 1.1e-7 off by rounding alone.
+    assert len(errors) == 8 and max(e for k, e in errors.items() if k != "adam next_w") < 1e-7, errors
+    assert errors["adam next_w"] < 2e-7
+    assert printed_number(text, "elastic net gradient relative error:") < 1e-7
+    for rule in ("sgd", "sgd_momentum", "rmsprop", "adam"):
+        assert printed_number(text, f"{rule}: final loss") < 0.5
+    assert len(re.findall(r"validation accuracy: ([0-9.]+)", text)) == 6
+    assert min(float(a) for a in re.findall(r"validation accuracy: ([0-9.]+)", text)) > 0.85
+    assert printed_number(text, "best validation accuracy") > 0.9
     assert any("image/png" in o.get("data", {}) for o in outputs if o.output_type == "display_data")
