@@ -34,6 +34,7 @@ install: $(STAMP)
 grade: $(STAMP)
 	@set -e; for a in $(ASSIGNMENTS); do \
 	  case $$a in $(FIRST)) ex=examples/submissions; out=reports;; *) ex=examples/$$a/submissions; out=reports/$$a;; esac; \
+	  if [ ! -e $$ex ]; then echo "== $$a: no demo class in $$ex, skipped"; continue; fi; \
 	  echo "== $$a: $$ex -> $$out"; \
 	  $(BIN)/grader grade $$ex -o $$out --assignment $$a; \
 	  if [ -d hidden_tests/$$a/locale/ko ]; then \

@@ -4,13 +4,14 @@ again gives the same scores."""
 
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
 from test_cli_grade import GRADER, STUDENTS, read_results
 from test_grading import EXAMPLES
 
-from grader.assignment import load_assignment
+from grader.assignment import assignment_names, load_assignment
 
 pytestmark = pytest.mark.slow
 
@@ -113,3 +114,15 @@ def test_the_optimization_class_loses_points_only_where_wrong(graded_optimizatio
         assert results[student]["score"] == results[student]["max_score"] == OPTIMIZATION.max_score
     assert lost(results["ben"]) == {"adam"}
     assert "bias correction" in (out / "feedback" / "ben.md").read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize("chosen", [None, "optimization", "loss_optimization"])
+def test_make_grade_grades_every_demo_class_or_the_one_asked_for(chosen):
+    """`make grade` loops over every assignment (each demo class, the first one's also in Korean);
+    `make grade ASSIGNMENT=name` over that one only. Checked on make's dry run (-n): nothing is graded."""
+    proc = subprocess.run(["make", "-n", "grade", *([f"ASSIGNMENT={chosen}"] if chosen else [])],
+                          cwd=EXAMPLES.parent.parent, check=False, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    looped = [chosen] if chosen else sorted(assignment_names())
+    assert f"for a in {' '.join(looped)}; do" in proc.stdout, proc.stdout
