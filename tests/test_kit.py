@@ -12,6 +12,7 @@ import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader.assignment import assignment_names, load_assignment
@@ -214,7 +215,8 @@ MUTANTS = {FIRST: [
      (("loss = margins.sum() / num_train +", "loss = margins.sum() +"),
       ("dW = X.T.dot(coeff) / num_train +", "dW = X.T.dot(coeff) +"))),
     ("svm_half_reg", "linear_svm.py",
-     "test_regularization_is_reg_times_sum_of_squares[svm_loss_naive]", "(0.5 times the right value)",
+     "test_regularization_is_reg_times_sum_of_squares[svm_loss_naive]",
+     "likely mistake: the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)",
      (("    loss += reg * np.sum(W * W)\n", "    loss += 0.5 * reg * np.sum(W * W)\n"),
       ("    dW += 2 * reg * W\n", "    dW += reg * W\n"))),
     ("svm_counts_the_correct_class", "linear_svm.py",
@@ -459,3 +461,21 @@ def test_an_outer_make_invocation_does_not_reach_the_kits_make(monkeypatch):
     monkeypatch.setenv("MAKEFLAGS", " -- PYTEST_ARGS=-k\\ nothing_at_all")
     env = public_env()
     assert not OUTER_MAKE_VARIABLES & set(env)
+
+
+def test_the_kit_names_the_regularization_slips_as_the_hidden_suite_does(tmp_path):
+    """Where the public tests check the same property (the regularization split), a student reads the
+    hidden suite's own diagnosis: the texts agree word for word, and a 0.5·reg submission is told it."""
+    sys.path.insert(0, str(ROOT / "hidden_tests" / "loss_optimization"))
+    sys.path.insert(0, str(ROOT / "assignments" / "loss_optimization" / "tests"))
+    try:
+        import kit_checks
+        import prop_checks
+    finally:
+        del sys.path[:2]
+    for name in ("REG_HALF", "REG_MISSING", "REG_HALF_GRAD", "REG_MISSING_GRAD"):
+        assert getattr(kit_checks, name) == getattr(prop_checks, name).text, name
+    W = np.arange(6.0).reshape(3, 2) / 5
+    assert "likely mistake: " + prop_checks.REG_HALF.text in kit_checks.likely_mistake(
+        0.5 * 0.3 * np.sum(W * W), 0.3 * np.sum(W * W), ((0.5, kit_checks.REG_HALF), (0.0, kit_checks.REG_MISSING)))
+    assert kit_checks.likely_mistake(0.7, 1.0, ((0.5, kit_checks.REG_HALF),)) == ""

@@ -169,6 +169,25 @@ def check_gradient(student, name, problem, look_at):
         )
 
 
+#: The hidden suite's diagnoses of the regularization slips, word for word (tests/test_kit.py checks that
+#: they agree), so a student reads the same likely mistake here as in the grader's feedback.
+REG_HALF = _("the regularization term is 0.5·reg·ΣW² (this course uses reg·ΣW²)")
+REG_MISSING = _("the regularization term reg·ΣW² is missing from the loss")
+REG_HALF_GRAD = _("the regularization gradient is reg·W, the gradient of 0.5·reg·ΣW² "
+                  "(this course uses reg·ΣW², whose gradient is 2·reg·W)")
+REG_MISSING_GRAD = _("the regularization gradient 2·reg·W is missing from dW")
+
+
+def likely_mistake(got, expected, candidates):
+    """"\n  likely mistake: ..." for the first (factor, text) whose factor·expected is what the student got
+    (to rounding), else "": the regularization part is a known multiple of the right one for each slip."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    for factor, text in candidates:
+        if np.allclose(got, factor * expected, rtol=1e-7, atol=1e-12):
+            return "\n  " + _("likely mistake: {mistake}").format(mistake=text)
+    return ""
+
+
 def check_regularization(student, name, problem):
     """loss(W, reg) - loss(W, 0) == reg * sum(W * W) and dW(reg) - dW(0) == 2 * reg * W, to rounding."""
     on = problem.describe() + _(" (compared with the same W, X, y and reg=0)")
@@ -184,7 +203,8 @@ def check_regularization(student, name, problem):
             on,
             f"loss(reg) - loss(0) = {expected:.10g}",
             f"loss(reg) - loss(0) = {got:.10g}{ratio}",
-            _("add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once."),
+            _("add reg * np.sum(W * W) to the mean data loss (no 0.5 factor in this course), once.")
+            + likely_mistake(got, expected, ((0.5, REG_HALF), (0.0, REG_MISSING))),
         )
     expected_dW = 2 * problem.reg * problem.W
     got_dW = dW_reg - dW_0
@@ -197,7 +217,8 @@ def check_regularization(student, name, problem):
             on,
             f"dW(reg) - dW(0) at [{d}, {c}] = {expected_dW[d, c]:.10g}",
             f"dW(reg) - dW(0) at [{d}, {c}] = {got_dW[d, c]:.10g}",
-            _("add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg)."),
+            _("add 2 * reg * W to dW (the derivative of reg * sum(W * W); reg * W would be for 0.5 * reg).")
+            + likely_mistake(got_dW, expected_dW, ((0.5, REG_HALF_GRAD), (0.0, REG_MISSING_GRAD))),
         )
 
 
