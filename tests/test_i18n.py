@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from grader import diagnosis, i18n
-from grader.assignment import ManifestError, load_assignment
+from grader.assignment import ManifestError, assignment_names, load_assignment
 from grader.cli import main
 from grader.reports.feedback import feedback_markdown
 from grader.results import SubmissionResult, TestResult
@@ -28,8 +28,11 @@ ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
 SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
 KIT_TESTS = ASSIGNMENT.kit_dir / "tests"
-CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN), (SUITE_LOCALE, i18n.SUITE_DOMAIN),
-              (KIT_TESTS / "locale", "kit")]
+#: Every assignment's hidden suite has a catalogue; a kit has one where its public tests mark strings.
+SUITES = [load_assignment(name) for name in assignment_names()]
+CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN),
+              *[(a.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN) for a in SUITES],
+              *[(a.kit_dir / "tests" / "locale", "kit") for a in SUITES if (a.kit_dir / "tests" / "locale").is_dir()]]
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -60,10 +63,13 @@ def test_the_grader_catalogue_has_every_marked_string_and_no_stale_one():
     assert grader_msgids() == set(singular)
 
 
-def test_the_suite_catalogue_translates_every_name_hint_and_mistake():
-    catalog = translations(po(SUITE_LOCALE, i18n.SUITE_DOMAIN))
-    wanted = suite_strings(ASSIGNMENT.hidden_tests_dir)
-    assert len(wanted) > 80  # names, hints, mistakes and property sentences of 45 tests
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_the_suite_catalogue_translates_every_name_hint_and_mistake(assignment):
+    catalog = translations(po(assignment.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN))
+    wanted = suite_strings(assignment.hidden_tests_dir)
+    tests = [line for path in assignment.hidden_tests_dir.glob("test_*.py")
+             for line in path.read_text(encoding="utf-8").splitlines() if re.match(r"\s*def test_", line)]
+    assert len(wanted) > len(tests) > 0  # every test's name, and hints, mistakes and property sentences
     assert [s for s in wanted if s not in catalog] == []
 
 
@@ -239,32 +245,47 @@ def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentenc
     assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
 
 
-def test_a_really_graded_submission_with_several_mistakes_reads_korean_only(tmp_path):
-    """The whole hidden suite on the reference with three real mistakes (0.5·reg in the naive SVM, the
-    softmax data loss summed not averaged, sgd_step stepping up the gradient): the Korean page names
-    them with no English sentence outside code."""
+#: Per assignment, one submission: the reference with real mistakes (file, old text, new text), and the
+#: functions they must break. loss_optimization: 0.5·reg in the naive SVM, the softmax data loss summed
+#: not averaged, sgd_step stepping up the gradient; optimization: Adam without bias correction.
+REAL_MISTAKES = {
+    "loss_optimization": ([("linear_svm.py", "loss += reg * np.sum(W * W)", "loss += 0.5 * reg * np.sum(W * W)"),
+                           ("softmax.py", "-log_probs[rows, y].sum() / num_train", "-log_probs[rows, y].sum()"),
+                           ("optim.py", "W - learning_rate * dW", "W + learning_rate * dW")],
+                          {"svm_loss_naive", "softmax_loss", "sgd_step"}),
+    "optimization": ([("optim.py", "m_hat = m / (1 - beta1**t)\n    v_hat = v / (1 - beta2**t)",
+                       "m_hat = m\n    v_hat = v")], {"adam"}),
+}
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_a_really_graded_submission_with_mistakes_reads_korean_only(tmp_path, assignment):
+    """The whole hidden suite on the reference with real mistakes (REAL_MISTAKES): the Korean page names
+    each as a likely mistake with no English sentence outside code (the graded functions' names are code)."""
     from corpus import run_suite
 
+    patches, broken_functions = REAL_MISTAKES[assignment.name]
     sub = tmp_path / "sub"
-    shutil.copytree(ASSIGNMENT.reference_dir, sub)
-    for file, old, new in [("linear_svm.py", "loss += reg * np.sum(W * W)", "loss += 0.5 * reg * np.sum(W * W)"),
-                           ("softmax.py", "-log_probs[rows, y].sum() / num_train", "-log_probs[rows, y].sum()"),
-                           ("optim.py", "W - learning_rate * dW", "W + learning_rate * dW")]:
+    shutil.copytree(assignment.reference_dir, sub)
+    for file, old, new in patches:
         text = (sub / file).read_text(encoding="utf-8")
         assert old in text, (file, old)
         (sub / file).write_text(text.replace(old, new), encoding="utf-8")
-    outcome = run_suite(sub, tmp_path / "r.json", ASSIGNMENT)
+    outcome = run_suite(sub, tmp_path / "r.json", assignment)
     assert outcome.results is not None, outcome.failures()
     tests = [TestResult(**t) for t in outcome.results["tests"]]
-    result = SubmissionResult(student="kim", assignment=ASSIGNMENT.name, score=sum(t.score for t in tests),
+    result = SubmissionResult(student="kim", assignment=assignment.name, score=sum(t.score for t in tests),
                               max_score=sum(t.max_score for t in tests), tests=tests)
-    broken = {t.function for t in result.tests if not t.passed}
-    assert {"svm_loss_naive", "softmax_loss", "sgd_step"} <= broken
-    ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
-    assert ko.count("\n### ") >= 3
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
-    assert leftovers == [], leftovers
-    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(feedback_markdown(result)))  # it sees English
+    assert {t.function for t in result.tests if not t.passed} == broken_functions
+    ko = feedback_markdown(result, i18n.messages("ko", assignment.hidden_tests_dir / "locale"))
+    assert ko.count("\n### ") >= len(patches) and ko.count("예상되는 실수") >= len(patches)
+    functions = re.compile(r"\b(?:%s)\b" % "|".join(f.name for f in assignment.functions))
+
+    def english(page):
+        return re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", functions.sub(" ", prose(page)))
+
+    assert english(ko) == [], english(ko)
+    assert english(feedback_markdown(result))  # the check sees the English page's sentences
 
 
 def _kit_i18n():
