@@ -279,7 +279,7 @@ def test_a_really_graded_submission_with_mistakes_reads_korean_only(tmp_path, as
     assert {t.function for t in result.tests if not t.passed} == broken_functions
     ko = feedback_markdown(result, i18n.messages("ko", assignment.hidden_tests_dir / "locale"))
     assert ko.count("\n### ") >= len(patches) and ko.count("예상되는 실수") >= len(patches)
-    functions = re.compile(r"\b(?:%s)\b" % "|".join(f.name for f in assignment.functions))
+    functions = re.compile(r"\b(?:{})\b".format("|".join(f.name for f in assignment.functions)))
 
     def english(page):
         return re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", functions.sub(" ", prose(page)))
