@@ -4,7 +4,8 @@ Read with `ast` (nothing is imported or run): each test's name (the first docstr
 `test_*` function), every `hint=` string and the second argument of a `grade(points, hint)` helper,
 the text of every `Mistake(id, text)`, every string key of a dict literal that has a space in it
 (the likely-mistake candidates), and the first argument of `fail`, `assert_loss_close` and
-`assert_grad_close` when it is a constant (the property as a sentence). Strings built at run time
+`assert_grad_close` when it is a constant (the property as a sentence), and the causes of any constant
+"likely mistake: A; or B" line (the diagnosis the grader translates cause by cause). Strings built at run time
 (f-strings) cannot be looked up and are left out.
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 #: Calls whose first argument is a property sentence a student reads.
 MESSAGE_CALLS = {"fail", "assert_loss_close", "assert_grad_close"}
+#: A diagnosis line of a message, as grader.i18n reads it: its causes are looked up one by one.
+LIKELY = "likely mistake:"
 
 
 def _constant(node) -> str | None:
@@ -42,6 +45,8 @@ def _strings_of(tree: ast.AST):
                 yield _constant(node.args[1])
             if name in MESSAGE_CALLS and node.args:
                 yield _constant(node.args[0])
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(LIKELY):
+            yield from node.value[len(LIKELY):].split("; or ")
         elif isinstance(node, ast.Dict):
             yield from (key for key in map(_constant, filter(None, node.keys)) if key and " " in key)
 

@@ -73,6 +73,16 @@ def test_the_suite_catalogue_translates_every_name_hint_and_mistake(assignment):
     assert [s for s in wanted if s not in catalog] == []
 
 
+def test_the_suite_strings_include_the_causes_of_constant_likely_mistake_lines(tmp_path):
+    (tmp_path / "test_x.py").write_text(
+        'def test_a():\n    """A: the name"""\n'
+        '    fail("the property.", "ctx", "likely mistake: cause one; or cause two")\n'
+        '    fail("other.", "ctx", "likely mistake: from a branch" if ok else "")\n'
+        '    fail("more.", "ctx", ("likely mistake: " + "; or ".join(why)) if why else "")\n', encoding="utf-8")
+    assert sorted(suite_strings(tmp_path)) == sorted(["A: the name", "the property.", "cause one", "cause two",
+                                                      "other.", "from a branch", "more."])
+
+
 @pytest.mark.parametrize("folder, domain", CATALOGUES)
 def test_every_translation_is_korean_keeps_its_placeholders_and_is_not_fuzzy(folder, domain):
     for message in po(folder, domain):

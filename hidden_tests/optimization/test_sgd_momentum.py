@@ -60,7 +60,7 @@ def test_momentum_zero_is_sgd(student, base_seed, case):
         k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
         fail("sgd_momentum with momentum = 0 must return w - learning_rate * dw.", describe(w, dw, config),
              f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
-             "likely mistake: the old velocity is used without the momentum factor, or the step's sign")
+             "likely mistake: the old velocity is used without the momentum factor, or the step's sign is wrong")
 
 
 @grade(2, "A velocity keeps moving w even where dw = 0: next_w = w + momentum * v.")
