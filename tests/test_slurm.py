@@ -30,7 +30,8 @@ DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
 TIMED = re.compile(r"faster than", re.IGNORECASE)
 #: Wall seconds the cluster gets to come up, and the whole graded run to finish.
 START_S, RUN_S = 60, 900
-GRADE_ARGS = "--timeout 60"
+GRADE_ARGS = "--timeout 60 --assignment loss_optimization"
+MERGE_ARGS = "--assignment loss_optimization"
 
 
 def ensure_slurm() -> str:
@@ -155,7 +156,7 @@ def signatures(out: Path) -> dict:
 
 
 def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster, tmp_path):
-    env = {**cluster["env"], "GRADER": GRADER, "GRADER_ARGS": GRADE_ARGS}
+    env = {**cluster["env"], "GRADER": GRADER, "GRADER_ARGS": GRADE_ARGS, "MERGE_ARGS": MERGE_ARGS}
     out = tmp_path / "out"
     proc = subprocess.run(["bash", str(TEMPLATES / "submit.sh"), str(EXAMPLES), str(out), "3"], env=env,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -177,7 +178,7 @@ def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster
     assert all(per_shard) and sum(map(len, per_shard)) == len(set().union(*per_shard))  # disjoint, none empty
 
     at_once = tmp_path / "at-once"
-    subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(at_once), "--quiet", *GRADE_ARGS.split()],
+    subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(at_once), "--quiet", *GRADE_ARGS.split()],
                    check=True, timeout=RUN_S)
     assert signatures(out / "reports") == signatures(at_once)
     assert len(signatures(at_once)) == len([p for p in EXAMPLES.iterdir() if not p.name.startswith(".")])
