@@ -51,7 +51,7 @@ class FunctionSpec:
     """One graded function: its name, the file it lives in, and its points.
 
     aliases: other names a submission may define it under (the course's own names, e.g. a
-    `softmax_loss_vectorized` graded as `softmax_loss`), tried in order when `name` is absent.
+    `my_loss_vectorized` graded as `my_loss`), tried in order when `name` is absent.
     """
 
     name: str

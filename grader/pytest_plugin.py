@@ -11,7 +11,7 @@ names the arguments the last call modified and student.last_call_changes where (
 (trusted code only: debugging the suite on the reference or on your own files).
 
 A test declares what it is worth with
-    @pytest.mark.grade(function="svm_loss_naive", points=2, hint="what to look at when it fails")
+    @pytest.mark.grade(function="my_loss", points=2, hint="what to look at when it fails")
 and its first docstring line is the name a student reads.
 """
 

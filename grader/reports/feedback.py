@@ -22,7 +22,7 @@ MESSAGE_LIMIT = 4_000
 OUTPUT_LIMIT = 16_000
 
 #: Characters that start Markdown markup or raw HTML; `_` only where it is not inside a word
-#: (CommonMark ignores intraword underscores, so svm_loss_naive stays readable in the raw file).
+#: (CommonMark ignores intraword underscores, so a name like my_loss_naive stays readable in the raw file).
 _MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 
 

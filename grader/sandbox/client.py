@@ -195,7 +195,7 @@ class WorkerClient:
     """One submission's worker, seen from the grader.
 
     client = WorkerClient(Path("submissions/alice"), assignment)
-    loss, dW = client.call("svm_loss_naive", W, X, y, 0.1)   # or StudentError
+    loss, dW = client.call("my_loss", W, X, y, 0.1)   # or StudentError
     client.last_call_mutated   # positions (and keyword names) of arguments the call modified
     client.last_call_changes   # where: paths such as (2, "velocity") for config["velocity"]
     client.last_call_arguments # (args, kwargs) as the call left them, rebuilt from the worker's reply
