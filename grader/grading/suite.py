@@ -128,7 +128,7 @@ def _inside(module, folder: Path) -> bool:
 
 def _switch_modules(key: tuple) -> None:
     """Leave in sys.modules only the suite modules of `key` (another suite, or an older state of this
-    one, may use the same module names: test_svm, conftest helpers)."""
+    one, may use the same module names: test_loss, conftest helpers)."""
     for other, modules in _MODULES.items():
         if other != key:
             for name, module in modules.items():

@@ -309,7 +309,7 @@ class WorkerClient:
         return text
 
     def load_summary(self) -> str:
-        """One line per manifest file that could not be used: 'linear_svm.py: SyntaxError line 3: ...'."""
+        """One line per manifest file that could not be used: 'my_loss.py: SyntaxError line 3: ...'."""
         return "\n".join(f"{file}: {problem}" for file, problem in self.problems.items())
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """Find a submission's graded files wherever the course keeps them, and write them as one flat folder.
 
-A graded file (`linear_svm.py`) is looked for in the manifest's search folders in order (`[layout]
+A graded file (`my_loss.py`) is looked for in the manifest's search folders in order (`[layout]
 search`: "" for the top, then e.g. `cs231n/`, `cs231n/classifiers/`), then at any depth, shallowest
 first. Two different candidates at the same rank are ambiguous: neither is graded, one note says so.
 A function is taken from that .py file under its own name or one of the manifest's aliases (the
