@@ -15,7 +15,7 @@ def main():
     grader grade examples/submissions -o reports    grade a class
     grader grade subs -o shard1 --shard 1/2         grade half a class (one CI job)
     grader merge shard1 shard2 -o reports           combine shard outputs
-    grader check --assignment NAME                  the suite agrees with its manifest
+    grader check                                    every suite agrees with its manifest
     grader doctor                                   what isolation this machine gives
     grader release -o dist/student-kit              the kit students receive
     grader export gradescope -o autograder.zip      an autograder for Gradescope

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.assignment import Assignment
+from grader.grading.batch import feedback_messages
+from grader.i18n import Messages
 from grader.reports import load_results, write_class_reports, write_student_reports
 from grader.reports.numbers import number
 from grader.results import SubmissionResult
@@ -63,12 +65,16 @@ def collect(shards: list[Path], assignment: Assignment) -> list[SubmissionResult
     return [chosen[student][0] for student in sorted(chosen)]
 
 
-def merge_outputs(shards: list[Path], out_dir: Path, assignment: Assignment) -> Merged:
+def merge_outputs(shards: list[Path], out_dir: Path, assignment: Assignment,
+                  messages: Messages | None = None) -> Merged:
     """Write out_dir's reports (results/, feedback/, class files, logs/) from the shard folders.
 
+    The feedback is rewritten from the results in messages' language (None: the manifest's
+    [feedback] lang, as `grader grade` does), whatever language the shards wrote theirs in.
     out_dir may be new, one of the shards, or a previous merge of the same students; results of
     other students already in out_dir are a MergeError (they would be missing from grades.csv).
     """
+    messages = messages or feedback_messages(assignment, None)
     shards = [Path(s) for s in shards]
     out_dir = Path(out_dir)
     if not shards:
@@ -80,7 +86,7 @@ def merge_outputs(shards: list[Path], out_dir: Path, assignment: Assignment) -> 
         raise MergeError(f"cannot merge: {out_dir} already holds results of students not in these shards "
                          f"({', '.join(stale)}): choose an empty output folder")
     for result in results:
-        write_student_reports(result, out_dir)
+        write_student_reports(result, out_dir, messages)
     write_class_reports(results, assignment, out_dir)
     for shard in shards:
         copy_logs(shard / "logs", out_dir / "logs")

@@ -13,6 +13,11 @@ names the arguments the last call modified and student.last_call_changes where (
 A test declares what it is worth with
     @pytest.mark.grade(function="my_loss", points=2, hint="what to look at when it fails")
 and its first docstring line is the name a student reads.
+
+Every hidden suite runs under the Hypothesis profile "grading" (derandomized, no example database, no
+deadline: two gradings of a submission give the same score) and gets `base_seed` (the manifest's seed);
+`student` and `reference` show as just those names in falsifying examples. A suite's conftest.py holds
+only what is its own (e.g. its gates); a test that needs other Hypothesis settings says so with @settings.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from grader import diagnosis
 from grader.assignment import Assignment, Limits, ManifestError, load_assignment
@@ -48,7 +54,23 @@ def pytest_addoption(parser):
                     help="import the submission into this process instead of a worker (trusted code only)")
 
 
+#: The Hypothesis profile the hidden suites run under (loaded by pytest_configure).
+GRADING_PROFILE = "grading"
+settings.register_profile(
+    GRADING_PROFILE,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=8,
+    print_blob=False,
+    report_multiple_bugs=False,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
+)
+
+
 def pytest_configure(config):
+    settings.load_profile(GRADING_PROFILE)
     config.addinivalue_line(
         "markers", "grade(function, points, hint=''): the graded function this test belongs to and its points"
     )
@@ -63,6 +85,20 @@ def pytest_configure(config):
 def pytest_pyfunc_call(pyfuncitem):
     """A property whose examples the grader drew once per batch runs on them (grader.grading.replay)."""
     return True if run_replayed(pyfuncitem) else None
+
+
+class Named:
+    """Delegates attribute access to `target`; its repr is just `name`, so falsifying examples stay short."""
+
+    def __init__(self, target, name: str):
+        self._target = target
+        self._name = name
+
+    def __getattr__(self, attr):
+        return getattr(self._target, attr)
+
+    def __repr__(self) -> str:
+        return self._name
 
 
 class RemoteFunction:
@@ -182,21 +218,27 @@ def assignment(pytestconfig):
 
 @pytest.fixture(scope="session")
 def reference(assignment):
-    """The reference functions, imported in this (trusted) process."""
-    return bind_in_process(assignment.reference_dir, assignment, prefix="reference")
+    """The reference functions, imported in this (trusted) process (shown as `reference` in examples)."""
+    return Named(bind_in_process(assignment.reference_dir, assignment, prefix="reference"), "reference")
 
 
 @pytest.fixture(scope="session")
 def student(pytestconfig, assignment):
-    """The submission's functions, called as student.<function>(...)."""
+    """The submission's functions, called as student.<function>(...) (shown as `student` in examples)."""
     folder = pytestconfig.getoption("--submission")
     if not folder:
         pytest.fail("no submission given: run pytest with --submission DIR", pytrace=False)
     binding = pytestconfig.stash[BINDING]
     try:
-        yield binding.open(Path(folder), assignment)
+        yield Named(binding.open(Path(folder), assignment), "student")
     finally:
         binding.close()
+
+
+@pytest.fixture(scope="session")
+def base_seed(assignment) -> int:
+    """The assignment's seed, mixed into every random draw of its suite (two gradings give the same score)."""
+    return assignment.seed
 
 
 @pytest.fixture(scope="session")

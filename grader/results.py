@@ -63,7 +63,8 @@ class SubmissionResult:
     error: a submission-level problem (unreadable zip, no functions found, grading
     crashed) in plain words, or "" when grading ran; stdout: the worker's captured
     output (capped); sandbox: the confinement level reached; content_hash: hash of
-    the submission's files and the suite, for resuming.
+    the submission's files and the suite, for resuming; aliases: {graded function: the other name
+    the manifest accepts that the submission defined it under} (the feedback says so in one line).
     """
 
     student: str
@@ -79,6 +80,7 @@ class SubmissionResult:
     duration_s: float = 0.0
     content_hash: str = ""
     grader_version: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The results.json dict: Gradescope's schema plus our fields."""

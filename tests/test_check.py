@@ -20,12 +20,13 @@ from grader.cli import main
 ASSIGNMENT = "optimization"
 
 
-def copy_root(tmp_path: Path, name: str = ASSIGNMENT) -> Path:
-    """A root holding only assignment `name` (its kit, reference and hidden suite), copied from the project."""
+def copy_root(tmp_path: Path, *names: str) -> Path:
+    """A root holding only the assignments `names` (default: this file's one), copied from the project."""
     root = tmp_path / "root"
-    for part in ("assignments", "reference", "hidden_tests"):
-        shutil.copytree(DEFAULT_ROOT / part / name, root / part / name,
-                        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis"))
+    for name in names or (ASSIGNMENT,):
+        for part in ("assignments", "reference", "hidden_tests"):
+            shutil.copytree(DEFAULT_ROOT / part / name, root / part / name,
+                            ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", ".hypothesis"))
     return root
 
 
@@ -49,12 +50,14 @@ def lines(run) -> list[str]:
     return [line for line in run.output.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", assignment_names())
-def test_the_real_assignments_are_consistent(name):
-    run = check(name=name)
+def test_without_assignment_every_real_assignment_is_checked_and_consistent():
+    names = assignment_names()
+    assert len(names) >= 2  # the point of checking them all
+    run = check(name=None)
     assert run.exit_code == 0, run.output
-    assert lines(run) == [lines(run)[-1]]  # no problem line, only the summary
-    assert "consistent" in run.output and "stubs 0" in run.output
+    # one block per assignment, no problem line: only each assignment's summary, in name order
+    assert [line.split(":")[0] for line in lines(run)] == list(names), run.output
+    assert all("consistent" in line and "stubs 0" in line for line in lines(run)), run.output
 
 
 UNMARKED = "def test_unmarked():\n    assert True\n"
@@ -87,6 +90,28 @@ def test_a_broken_suite_is_reported_with_the_file_and_refused_by_grade(tmp_path,
     assert len(lines(graded)) == 1, graded.output
     assert expected in graded.output and "nothing graded" in graded.output
     assert not (out / "results").exists()
+
+
+def test_without_assignment_each_broken_assignment_has_its_block(tmp_path):
+    other = next(name for name in assignment_names() if name != ASSIGNMENT)
+    root = copy_root(tmp_path, ASSIGNMENT, other)
+    append(root / "hidden_tests" / ASSIGNMENT / "test_adam.py", UNMARKED)
+    other_test = min((root / "hidden_tests" / other).glob("test_*.py"))
+    append(other_test, UNMARKED)
+
+    run = check(root, name=None)
+    assert run.exit_code == 1
+    blocks = [(f"{ASSIGNMENT}/test_adam.py::test_unmarked: no grade marker", f"{ASSIGNMENT}: 1 problem"),
+              (f"{other}/{other_test.name}::test_unmarked: no grade marker", f"{other}: 1 problem")]
+    found = lines(run)
+    assert len(found) == 4, run.output
+    for problem, summary in blocks:  # each assignment's problem line comes right before its summary
+        at = next(i for i, line in enumerate(found) if problem in line)
+        assert found[at + 1].startswith(summary), run.output
+
+    only = check(root, name=other)  # --assignment NAME: just that one
+    assert only.exit_code == 1
+    assert len(lines(only)) == 2 and "test_adam.py" not in only.output, only.output
 
 
 def test_a_failing_reference_and_a_missing_stub_are_each_named(tmp_path):

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from grader import diagnosis, i18n
 from grader.assignment import ManifestError, assignment_names, load_assignment
 from grader.cli import main
+from grader.release import kit_files
 from grader.reports.feedback import feedback_markdown
 from grader.results import SubmissionResult, TestResult
 from grader.suite_strings import suite_strings
@@ -185,9 +186,10 @@ def test_grade_offers_lang_and_refuses_others():
     assert refused.exit_code == 2 and "'fr' is not one of 'en', 'ko'" in refused.output
 
 
-def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
-    english = (ASSIGNMENT.kit_dir / "README.md").read_text(encoding="utf-8")
-    korean = (ASSIGNMENT.kit_dir / "README.ko.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("kit", SUITES, ids=lambda a: a.name)
+def test_each_kit_has_a_korean_readme_with_the_same_sections_and_commands(kit):
+    english = (kit.kit_dir / "README.md").read_text(encoding="utf-8")
+    korean = (kit.kit_dir / "README.ko.md").read_text(encoding="utf-8")
     assert len(re.findall(r"^## ", korean, re.MULTILINE)) == len(re.findall(r"^## ", english, re.MULTILINE))
     for term in ("손실 함수", "그라디언트", "정규화", "가중치", "학습률"):
         assert term in korean
@@ -196,6 +198,7 @@ def test_the_kit_has_a_korean_readme_with_the_same_sections_and_commands():
 
     assert code(korean) == code(english)
     assert "README.ko.md" in english and "README.md" in korean
+    assert Path("README.ko.md") in kit_files(kit.kit_dir)  # `grader release` hands it out
 
 
 def test_the_kit_catalogue_has_every_marked_string_of_the_public_tests_and_no_stale_one():

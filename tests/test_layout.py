@@ -14,6 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from test_cli_grade import GRADER
 
 from grader.assignment import load_assignment
+from grader.grading.batch import feedback_messages
+from grader.reports.feedback import feedback_markdown
+from grader.results import SubmissionResult
 from grader.submissions import content_hash, discover, prepare, suite_fingerprint
 
 ASSIGNMENT = load_assignment("loss_optimization")
@@ -122,12 +125,32 @@ def test_an_alias_is_graded_under_the_manifest_name_and_the_first_alias_wins(tmp
     module = run_module(prepared.folder / "softmax.py")
     assert module["softmax_loss"](1, 2, 3, 4) == "vectorized"
     assert (prepared.folder / "softmax.py").read_text().startswith(text)  # the student's lines keep their numbers
+    assert prepared.aliases == {"softmax_loss": "softmax_loss_vectorized"} and prepared.notes == []
+
+
+@pytest.mark.parametrize("lang, note", [
+    ("en", "softmax_loss was graded as your softmax_loss_vectorized (a name the assignment accepts for it)."),
+    ("ko", "softmax_loss 함수는 여러분이 작성한 softmax_loss_vectorized(으)로 채점했습니다"),
+])
+def test_the_feedback_says_in_one_line_which_name_was_graded(tmp_path, lang, note):
+    text = "import numpy as np\n\ndef softmax_loss_vectorized(W, X, y, reg):\n    return 0.0, W\n"
+    prepared, _ = prepared_one(tmp_path, lambda subs: write_folder(subs / "ann", {"softmax.py": text}))
+    result = SubmissionResult(student="ann", assignment=ASSIGNMENT.name, score=0, max_score=ASSIGNMENT.max_score,
+                              aliases=prepared.aliases)
+    result = SubmissionResult.from_json(json.loads(json.dumps(result.to_json())))  # kept in results/<id>.json
+    page = feedback_markdown(result, feedback_messages(ASSIGNMENT, lang))
+    assert [line for line in page.splitlines() if "softmax_loss_vectorized" in line] == [
+        next(line for line in page.splitlines() if line.startswith(note))]
+    plain = feedback_markdown(SubmissionResult(student="ann", assignment=ASSIGNMENT.name, score=0,
+                                               max_score=ASSIGNMENT.max_score), feedback_messages(ASSIGNMENT, lang))
+    assert len(page.splitlines()) == len(plain.splitlines()) + 2  # the note and its blank line, nothing else
 
 
 def test_the_own_name_beats_an_alias(tmp_path):
     text = "def softmax_loss(W, X, y, reg):\n    return 'own'\n\ndef softmax_loss_vectorized(W, X, y, reg):\n    return 'alias'\n"
     prepared, _ = prepared_one(tmp_path, lambda subs: write_folder(subs / "ann", {"softmax.py": text}))
     assert (prepared.folder / "softmax.py").read_text() == text
+    assert prepared.aliases == {}
 
 
 def test_the_manifest_search_order_decides_between_places(tmp_path):
@@ -266,3 +289,9 @@ def test_a_class_of_cs231n_layouts_grades_exactly_as_the_same_code_in_flat_folde
         assert results[twin]["error"] == results[flat]["error"] == "", twin
         assert comparable(results[twin]) == comparable(results[flat]), twin
     assert comparable(results["flat_wrong"]) != comparable(results["flat_right"])  # the comparison can fail
+    # the course's softmax_loss_vectorized is graded as softmax_loss, and the feedback says so once
+    assert results["zip_right"]["aliases"] == {"softmax_loss": "softmax_loss_vectorized"}
+    assert results["flat_right"]["aliases"] == {}
+    note = "softmax_loss was graded as your softmax_loss_vectorized"
+    assert (out / "feedback" / "zip_wrong.md").read_text().count(note) == 1
+    assert note not in (out / "feedback" / "flat_wrong.md").read_text()

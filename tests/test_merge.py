@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from grader.assignment import DEFAULT_ROOT, load_assignment
 from grader.cli import main
+from grader.grading.batch import feedback_messages
 from grader.merge import MergeError, merge_outputs
 from grader.reports import write_class_reports, write_student_reports
 from grader.reports.tables import score_table_markdown
@@ -105,14 +106,16 @@ def test_sharded_then_merged_equals_graded_at_once(tmp_path):
     root, subs = mini_root(tmp_path), small_class(tmp_path)
     runner = CliRunner()
     common = ["--root", str(root), "--quiet"]
-    assert runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(tmp_path / "all"), *common]).exit_code == 0
+    assert runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(tmp_path / "all"),
+                                "--lang", "ko", *common]).exit_code == 0
     for i in (1, 2, 3):
         result = runner.invoke(main, ["grade", "--assignment", "loss_optimization", str(subs), "-o", str(tmp_path / f"shard-{i}"), "--shard", f"{i}/3",
                                       *common])
         assert result.exit_code == 0, result.output
     shards = [str(tmp_path / f"shard-{i}") for i in (1, 2, 3)]
     assert all(len(list((tmp_path / f"shard-{i}" / "results").glob("*.json"))) < 5 for i in (1, 2, 3))
-    merged = runner.invoke(main, ["merge", "--assignment", "loss_optimization", *shards, "-o", str(tmp_path / "merged"), "--root", str(root)])
+    merged = runner.invoke(main, ["merge", "--assignment", "loss_optimization", *shards, "-o", str(tmp_path / "merged"),
+                                  "--root", str(root), "--lang", "ko"])
     assert merged.exit_code == 0, merged.output
     assert "merged 5 students from 3 shards" in merged.output
 
@@ -125,6 +128,10 @@ def test_sharded_then_merged_equals_graded_at_once(tmp_path):
         assert (tmp_path / "merged" / name).is_file()
     assert sorted(p.name for p in (tmp_path / "merged" / "feedback").iterdir()) == \
         sorted(p.name for p in (tmp_path / "all" / "feedback").iterdir())
+    # the shards wrote English feedback; merge --lang ko writes what grade --lang ko wrote
+    for path in (tmp_path / "all" / "feedback").iterdir():
+        assert (tmp_path / "merged" / "feedback" / path.name).read_text() == path.read_text()
+    assert "총점" in (tmp_path / "merged" / "feedback" / "carol.md").read_text()
 
 
 def fake_result(student: str, score: float, content_hash: str = "h") -> SubmissionResult:
@@ -177,6 +184,28 @@ def test_missing_unreadable_foreign_and_stale_inputs_are_reported(tmp_path):
     shard_dir(tmp_path / "old", fake_result("zoe", 50 + 85))
     with pytest.raises(MergeError, match="zoe"):
         merge_outputs([good], tmp_path / "old", assignment)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_merge_writes_the_feedback_in_the_chosen_language_as_grade_does(tmp_path, lang):
+    assignment = load_assignment(NAME)
+    results = (fake_result("alice", 100), fake_result("bob", 90))
+    shard = tmp_path / "shard"
+    for result in results:  # the shard's feedback is in the other language
+        write_student_reports(result, shard, feedback_messages(assignment, "en" if lang == "ko" else "ko"))
+    run = CliRunner().invoke(main, ["merge", "--assignment", NAME, str(shard), "-o", str(tmp_path / "out"),
+                                    "--lang", lang])
+    assert run.exit_code == 0, run.output
+    for result in results:  # what `grader grade --lang` writes for the same result
+        write_student_reports(result, tmp_path / "graded", feedback_messages(assignment, lang))
+        merged = (tmp_path / "out" / "feedback" / f"{result.student}.md").read_text(encoding="utf-8")
+        assert merged == (tmp_path / "graded" / "feedback" / f"{result.student}.md").read_text(encoding="utf-8")
+        assert merged != (shard / "feedback" / f"{result.student}.md").read_text(encoding="utf-8")
+    bob = (tmp_path / "out" / "feedback" / "bob.md").read_text(encoding="utf-8")
+    korean = {"총점: 90 / 100점", "성립하지 않은 성질", "(-10점)"}
+    english = {"Total: 90 / 100 points", "Properties that failed", "(-10 points)"}
+    assert all(line in bob for line in (korean if lang == "ko" else english)), bob
+    assert not any(line in bob for line in (english if lang == "ko" else korean)), bob
 
 
 def test_markdown_score_table_lists_every_student():

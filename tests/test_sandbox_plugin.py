@@ -160,3 +160,25 @@ def test_a_value_the_grader_cannot_send_is_a_grader_fault_for_the_instructor(tmp
     assert data["error"].startswith("grader fault in ") and "test_halve_a_table" in data["error"]
     assert "cannot send the arguments of halve" in data["error"] and "dict with a int key" in data["error"]
     assert [t["status"] for t in data["tests"] if t is not faulty] == ["passed"] * 3
+
+
+PROFILE = '''\
+import pytest
+from hypothesis import given, settings, strategies as st
+
+
+@pytest.mark.grade(function="double", points=2)
+@given(x=st.floats(0, 1))
+def test_the_grader_profile_and_fixtures(student, reference, base_seed, x):
+    """a suite without conftest.py runs under the grading profile."""
+    d = settings.default
+    assert (d.derandomize, d.database, d.deadline, d.max_examples) == (True, None, None, 8), d
+    assert (base_seed, repr(student), repr(reference)) == (1, "student", "reference")
+    assert student.double(x) == reference.double(x)
+'''
+
+
+def test_a_suite_without_conftest_gets_the_profile_the_seed_and_short_fixture_names(tmp_path):
+    root = make_root(tmp_path / "root", PROFILE)
+    data = grade(root, tmp_path, GOOD, "--in-process")
+    assert [(t["status"], t["output"]) for t in data["tests"]] == [("passed", "")]

@@ -85,7 +85,7 @@ def collect(job: Job, assignment: Assignment, logs_dir: Path | None) -> Submissi
         tests=tests, functions=functions,
         sandbox=str(data.get("sandbox", "")) if data else "", seed=assignment.seed,
         error="; ".join(job.prepared.notes + problems), stdout=stdout, duration_s=round(duration, 3),
-        content_hash=job.digest, grader_version=__version__,
+        content_hash=job.digest, grader_version=__version__, aliases=dict(job.prepared.aliases),
     )
 
 

@@ -1,6 +1,7 @@
 """`feedback/<student>.md`: the Markdown a student reads about one graded submission.
 
-Order: a submission-level error in plain words, the total and per-function scores, functions that
+Order: a submission-level error in plain words, the total and per-function scores, one line per
+function found under another name the manifest accepts (an alias), functions that
 could not be called (one line each), one section per root cause (the diagnosed mistake, the
 properties it broke and the points it cost, the first one's message with expected vs got, a snippet
 reproducing it, hint), the worker's captured output, then the sandbox level and seed. The length
@@ -160,6 +161,9 @@ def feedback_markdown(result: SubmissionResult, m: Messages = ENGLISH) -> str:
             for name, fs in result.functions.items()
         ]
         lines.append("")
+    lines += [m._("{function} was graded as your {name} (a name the assignment accepts for it).").format(
+        function=inline(function), name=inline(name)) for function, name in result.aliases.items()]
+    lines += [""] if result.aliases else []
     failed = [t for t in result.tests if not t.passed]
     passed = len(result.tests) - len(failed)
     if result.tests:

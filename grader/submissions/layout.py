@@ -126,9 +126,11 @@ def _encoding(source: bytes) -> str:
         return "utf-8"
 
 
-def assemble(tree: CodeTree, dest: Path, assignment: Assignment, notes: list[str]) -> list[str]:
+def assemble(tree: CodeTree, dest: Path, assignment: Assignment, notes: list[str],
+             aliases: dict[str, str]) -> list[str]:
     """Write into dest one file per graded file found (and the helper .py files beside them); return the
-    graded files written. Problems a student should read are appended to notes."""
+    graded files written. Problems a student should read are appended to notes; aliases gets
+    {graded function: the manifest alias it was found under} for each function written under an alias."""
     search = assignment.search
     notebooks = _Notebooks(tree, search, notes)
     written, folders = [], [""]
@@ -144,6 +146,7 @@ def assemble(tree: CodeTree, dest: Path, assignment: Assignment, notes: list[str
             written.append(file)
             continue
         added: list[str] = []
+        found_as: dict[str, str] = {}
         for nb in dict.fromkeys(notebooks.defining(s) for s in specs if not bound_as(s, names)):
             if nb is None:
                 continue
@@ -156,6 +159,7 @@ def assemble(tree: CodeTree, dest: Path, assignment: Assignment, notes: list[str
             alias = bound_as(spec, names)
             if alias and alias != spec.name:
                 added.append(WRAPPER.format(name=spec.name, alias=alias))
+                found_as[spec.name] = alias
         if not chosen and not added:
             continue
         try:
@@ -170,6 +174,7 @@ def assemble(tree: CodeTree, dest: Path, assignment: Assignment, notes: list[str
             continue
         (dest / file).write_bytes(data)
         written.append(file)
+        aliases.update(found_as)
     _copy_helpers(tree, dest, folders, set(assignment.files))
     return written
 

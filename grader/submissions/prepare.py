@@ -20,13 +20,15 @@ class Prepared:
     notes: remarks a student should read that grading cannot see (a file refused for its size, a
     symbolic link ignored, two candidates for one graded file, a notebook cell that does not parse);
     they go into the result's error. A graded file simply absent is reported by the worker, which
-    scores its functions 0.
+    scores its functions 0. aliases: {graded function: the manifest alias the submission defines it
+    under} (e.g. the course's own name), for the feedback's note; not a problem.
     """
 
     student: str
     folder: Path | None
     error: str = ""
     notes: list[str] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def prepare(entry: Entry, workdir: Path, assignment: Assignment) -> Prepared:
@@ -37,6 +39,7 @@ def prepare(entry: Entry, workdir: Path, assignment: Assignment) -> Prepared:
     dest = Path(workdir) / "submission"
     dest.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
+    aliases: dict[str, str] = {}
     label = entry.path.name
     limits = assignment.limits
     try:
@@ -57,11 +60,11 @@ def prepare(entry: Entry, workdir: Path, assignment: Assignment) -> Prepared:
         notes += tree.refused
         if tree.too_large:
             raise PrepareError(f"{label}: {tree.too_large}; submission refused (too large to grade)")
-        if not assemble(tree, dest, assignment, notes):
+        if not assemble(tree, dest, assignment, notes, aliases):
             raise nothing_found(label, assignment)
     except PrepareError as exc:
         return Prepared(entry.student, None, str(exc), list(dict.fromkeys(notes)))
     except OSError as exc:
         return Prepared(entry.student, None, f"{label}: cannot read: {exc.strerror or exc}",
                         list(dict.fromkeys(notes)))
-    return Prepared(entry.student, dest, "", list(dict.fromkeys(notes)))
+    return Prepared(entry.student, dest, "", list(dict.fromkeys(notes)), aliases)

@@ -1,58 +1,14 @@
-"""Settings shared by the loss_optimization hidden suite: a deterministic Hypothesis profile and the seed.
+"""The loss_optimization hidden suite's own fixtures: the reference loop's timing and the gates against
+functions that ignore their input.
 
-Not the pytest rootdir conftest: it only configures this folder's tests (no pytest_plugins here; the
-grader's fixtures come from `-p grader.pytest_plugin`).
+Not the pytest rootdir conftest: it only configures this folder's tests (no pytest_plugins here). The
+Hypothesis profile and the `student`, `reference`, `assignment` and `base_seed` fixtures come from
+`-p grader.pytest_plugin`.
 """
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 from prop_gate import does_no_work, ignores_its_input
 from prop_timing import reference_loop_seconds as measure_reference_loop
-
-settings.register_profile(
-    "grading",
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=8,
-    print_blob=False,
-    report_multiple_bugs=False,
-    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.differing_executors],
-)
-settings.load_profile("grading")
-
-
-@pytest.fixture(scope="session")
-def base_seed(assignment) -> int:
-    """The assignment's seed, mixed into every problem's random draw (two gradings give the same score)."""
-    return assignment.seed
-
-
-class Named:
-    """Delegates attribute access to `target`; its repr is just `name`, so falsifying examples stay short."""
-
-    def __init__(self, target, name: str):
-        self._target = target
-        self._name = name
-
-    def __getattr__(self, attr):
-        return getattr(self._target, attr)
-
-    def __repr__(self) -> str:
-        return self._name
-
-
-@pytest.fixture(scope="session")
-def student(student):
-    """The plugin's `student` (same calls), shown as `student` in Hypothesis's falsifying examples."""
-    return Named(student, "student")
-
-
-@pytest.fixture(scope="session")
-def reference(reference):
-    """The plugin's `reference` (same calls), shown as `reference` in Hypothesis's falsifying examples."""
-    return Named(reference, "reference")
 
 
 @pytest.fixture(scope="session")
