@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kit_checks import NOTEBOOK_BOUND, call_rule, describe, fail, rel_error
+from kit_checks import NOTEBOOK_BOUND, call_rule, rel_error
+from kit_failures import describe, fail
 
 N, D = 4, 5
 NOTEBOOK_W = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)

@@ -4,7 +4,8 @@ special cases (L2 and L1), a valid subgradient at zero, W untouched."""
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from kit_checks import call, describe, fail, rel_error
+from kit_checks import rel_error
+from kit_failures import call, describe, fail
 
 NAME = "elastic_net"
 

@@ -3,7 +3,7 @@ and a loss that goes down."""
 
 import numpy as np
 import pytest
-from kit_checks import call, describe, fail
+from kit_failures import call, describe, fail
 
 NAME = "train"
 
