@@ -489,6 +489,27 @@ def test_the_kits_solution_dir_variable_is_its_manifest_name_in_capitals(tmp_pat
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_public_test_declares_the_graded_function_it_checks(tmp_path, name):
+    """The stamped conftest writes each test's grade(function=...) marker into the JUnit report (the
+    student CI's per-function score summary reads it): every test declares a function of the manifest,
+    every function has tests, and a parametrized test for several functions declares each its own."""
+    xml = tmp_path / "public.xml"
+    subprocess.run([sys.executable, "-m", "pytest", str(kit_of(name) / "tests"), "-q", "-p", "no:cacheprovider",
+                    f"--junitxml={xml}"], check=False, cwd=tmp_path, env=public_env(), capture_output=True,
+                   timeout=300)
+    functions = {fn.name for fn in load_assignment(name).functions}
+    declared = {}
+    for case in ET.parse(xml).getroot().iter("testcase"):
+        found = [p.get("value") for p in case.iter("property") if p.get("name") == "function"]
+        assert len(found) == 1 and found[0] in functions, (case.get("name"), found)
+        declared[case.get("name")] = found[0]
+        parametrized = re.search(r"\[(\w+)\]$", case.get("name"))
+        if parametrized and parametrized.group(1) in functions:
+            assert found[0] == parametrized.group(1), case.get("name")
+    assert set(declared.values()) == functions
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_the_kit_never_imports_the_grader(name):
     for path in (kit_of(name) / "tests").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
