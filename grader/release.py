@@ -1,6 +1,6 @@
 """Build the student kit as handed out (`grader release`): the assignment folder minus build inputs,
-caches and the manifest's private keys, plus the student CI files; refuses when reference code or a
-hidden test would leak into it."""
+caches and the manifest's private keys, with the kit harness (grader/kit_harness/) stamped in and the
+student CI files; refuses when reference code or a hidden test would leak into it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.assignment import Assignment
+from grader.kit_harness import HARNESS_DIR, STAMPED
 
 #: Folders and files never handed out: caches, virtual environments, the notebook's build source.
 EXCLUDED_NAMES = frozenset(
@@ -47,6 +48,16 @@ def kit_files(kit_dir: Path) -> list[Path]:
         if path.is_file():
             found.append(rel)
     return found
+
+
+def stamp_harness(kit_dir: Path) -> list[str]:
+    """Write the kit harness into kit_dir (each file of STAMPED at its kit path, replacing what is there);
+    returns the kit paths written, in STAMPED's order."""
+    for source, target in STAMPED.items():
+        path = Path(kit_dir) / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(HARNESS_DIR / source, path)
+    return list(STAMPED.values())
 
 
 def public_manifest(text: str) -> str:
@@ -169,8 +180,9 @@ def release_kit(assignment: Assignment, out_dir: Path, with_ci: bool = True, for
     """Write the student kit of assignment into out_dir and return what was written.
 
     The kit is assignments/<name>/ without EXCLUDED_NAMES, with the manifest's private keys removed,
-    and (with_ci) the student CI files of ci_templates/student/ at their repository paths. out_dir may
-    be missing or empty; anything else (a previous release included: edits made in it would be lost)
+    the kit harness stamped in (stamp_harness: the same files for every assignment, which read the kit's
+    manifest when the tests run), and (with_ci) the student CI files of ci_templates/student/ at their
+    repository paths. out_dir may be missing or empty; anything else (a previous release included: edits made in it would be lost)
     is replaced only with force. Raises ReleaseError when out_dir is not replaceable or a leak is
     found (nothing written).
     """
@@ -197,6 +209,7 @@ def release_kit(assignment: Assignment, out_dir: Path, with_ci: bool = True, for
                 target.write_text(public_manifest(text), encoding="utf-8")
             else:
                 shutil.copy2(assignment.kit_dir / rel, target)
+        stamp_harness(staging)
         ci_dir = assignment.root / "ci_templates" / "student"
         if with_ci and ci_dir.is_dir():
             shutil.copytree(ci_dir, staging, dirs_exist_ok=True)

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from grader import diagnosis, i18n
 from grader.assignment import ManifestError, assignment_names, load_assignment
 from grader.cli import main
+from grader.kit_harness import HARNESS_DIR, STAMPED
 from grader.release import kit_files
 from grader.reports.feedback import feedback_markdown
 from grader.results import SubmissionResult, TestResult
@@ -28,12 +29,11 @@ from grader.suite_strings import suite_strings
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
 SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
-KIT_TESTS = ASSIGNMENT.kit_dir / "tests"
-#: Every assignment's hidden suite has a catalogue; a kit has one where its public tests mark strings.
+#: Every assignment's hidden suite and every kit's public tests have a catalogue.
 SUITES = [load_assignment(name) for name in assignment_names()]
 CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN),
               *[(a.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN) for a in SUITES],
-              *[(a.kit_dir / "tests" / "locale", "kit") for a in SUITES if (a.kit_dir / "tests" / "locale").is_dir()]]
+              *[(a.kit_dir / "tests" / "locale", "kit") for a in SUITES]]
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -44,9 +44,12 @@ def po(folder: Path, domain: str, lang: str = "ko"):
 
 
 def grader_msgids() -> set[str]:
-    """Every string the grader marks for translation (babel's extractor over its modules)."""
+    """Every string the grader marks for translation (babel's extractor over its modules). The kit harness
+    (grader/kit_harness/) is not the grader's: its strings are in each kit's catalogue."""
     ids = set()
     for path in GRADER.rglob("*.py"):
+        if HARNESS_DIR in path.parents:
+            continue
         for _, message, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS):
             first = message if isinstance(message, str) else next(iter(message), None)
             if first:
@@ -201,48 +204,82 @@ def test_each_kit_has_a_korean_readme_with_the_same_sections_and_commands(kit):
     assert Path("README.ko.md") in kit_files(kit.kit_dir)  # `grader release` hands it out
 
 
-def test_the_kit_catalogue_has_every_marked_string_of_the_public_tests_and_no_stale_one():
-    marked = {message for path in KIT_TESTS.glob("*.py")
-              for _, message, _, _ in extract_from_file("python", str(path), keywords={"_": None})}
+def marked_strings(folder: Path) -> set[str]:
+    """The strings marked _("...") in the .py files of folder (babel's extractor)."""
+    return {message for path in folder.glob("*.py")
+            for _, message, _, _ in extract_from_file("python", str(path), keywords={"_": None})}
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_the_kit_catalogue_has_every_marked_string_of_the_public_tests_and_no_stale_one(assignment):
+    tests = assignment.kit_dir / "tests"
+    marked = marked_strings(tests)
     assert len(marked) > 60
-    assert marked == set(translations(po(KIT_TESTS / "locale", "kit")))
+    assert marked == set(translations(po(tests / "locale", "kit")))
 
 
-def _kit_run(tmp_path, lang: str) -> str:
-    """The public tests' output on the reference with two real mistakes (0.5·reg in the SVM, sgd_step
-    adding the gradient), in lang; the kit chosen by GRADER_LANG as a student would run it."""
+def test_the_stamped_harness_reads_the_same_korean_in_every_kit():
+    """The harness's own sentences (could not import..., not implemented yet, the failure layout) are in
+    every kit's catalogue, translated alike, so a message means the same whichever kit prints it."""
+    harness = marked_strings(HARNESS_DIR)
+    assert len(harness) >= 10 and set(STAMPED) >= {p.name for p in HARNESS_DIR.glob("kit_*.py")}
+    wording = {a.name: {k: v for k, v in translations(po(a.kit_dir / "tests" / "locale", "kit")).items()
+                        if k in harness} for a in SUITES}
+    first = next(iter(wording.values()))
+    assert set(first) == harness
+    assert all(words == first for words in wording.values()), wording
+
+
+#: Per kit, real mistakes (file, old text, new text) its public tests catch, and the words of the failures
+#: that must show in Korean and in English: 0.5·reg in the SVM and sgd_step adding the gradient;
+#: Adam without bias correction.
+KIT_MISTAKES = {
+    "loss_optimization": ([("linear_svm.py", "loss += reg * np.sum", "loss += 0.5 * reg * np.sum"),
+                           ("optim.py", "- learning_rate * dW", "+ learning_rate * dW")],
+                          ("정규화 항은 정확히", "갱신은 정확히"), "the regularization term must be exactly"),
+    "optimization": ([("optim.py", "m_hat = m / (1 - beta1**t)\n    v_hat = v / (1 - beta2**t)",
+                       "m_hat = m\n    v_hat = v")],
+                     ("CS231n 노트북 검사는", "편향 보정"), "the CS231n notebook check needs relative errors"),
+}
+
+
+def _kit_run(tmp_path, assignment, lang: str) -> str:
+    """The public tests' output on the reference with KIT_MISTAKES, in lang; the kit chosen by GRADER_LANG
+    as a student would run it."""
     import os
     import subprocess
     import sys
 
     solution = tmp_path / f"solution-{lang}"
-    shutil.copytree(ASSIGNMENT.reference_dir, solution)
-    svm = solution / "linear_svm.py"
-    svm.write_text(svm.read_text(encoding="utf-8").replace("loss += reg * np.sum", "loss += 0.5 * reg * np.sum"),
-                   encoding="utf-8")
-    optim = solution / "optim.py"
-    text = optim.read_text(encoding="utf-8")
-    assert "- learning_rate * dW" in text
-    optim.write_text(text.replace("- learning_rate * dW", "+ learning_rate * dW"), encoding="utf-8")
+    shutil.copytree(assignment.reference_dir, solution)
+    for file in assignment.provided_files:
+        shutil.copy(assignment.kit_dir / file, solution / file)
+    for file, old, new in KIT_MISTAKES[assignment.name][0]:
+        text = (solution / file).read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        (solution / file).write_text(text.replace(old, new), encoding="utf-8")
     env = {**os.environ, "GRADER_LANG": lang}
     run = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
                           "--solution-dir", str(solution), "-p", "no:xdist"],
-                         check=False, cwd=ASSIGNMENT.kit_dir, env=env, capture_output=True, text=True,
+                         check=False, cwd=assignment.kit_dir, env=env, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 1, run.stdout[-2000:]
     return run.stdout
 
 
-def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(tmp_path):
-    ko = _kit_run(tmp_path, "ko")
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_the_kit_speaks_korean_with_grader_lang_and_leaves_no_english_sentence(tmp_path, assignment):
+    _patches, korean_words, english_words = KIT_MISTAKES[assignment.name]
+    ko = _kit_run(tmp_path, assignment, "ko")
     failures = [block for block in re.split(r"^_{3,} .* _{3,}$", ko, flags=re.MULTILINE)[1:]]
     assert len(failures) >= 2
     body = "\n".join(block.split("=" * 10)[0] for block in failures)
-    assert "정규화 항은 정확히" in body and "갱신은 정확히" in body
+    body = re.sub(r"^-{3,} Captured \w+ \w+ -{3,}$", " ", body, flags=re.MULTILINE)  # pytest's own section titles
+    assert all(words in body for words in korean_words), body
     leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(body))
     assert leftovers == [], leftovers
-    en = _kit_run(tmp_path, "en")
-    assert "the regularization term must be exactly" in en and not re.search(r"[\uac00-\ud7a3]", en)
+    en = _kit_run(tmp_path, assignment, "en")
+    assert english_words in en and not re.search(r"[\uac00-\ud7a3]", en)
 
 
 def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentence_left():
@@ -301,12 +338,23 @@ def test_a_really_graded_submission_with_mistakes_reads_korean_only(tmp_path, as
     assert english(feedback_markdown(result))  # the check sees the English page's sentences
 
 
-def _kit_i18n():
+def _kit_module(assignment, name: str):
+    """A module of the kit's tests/ folder, loaded from its file (the kit modules it imports found beside it
+    and forgotten afterwards)."""
     import importlib.util
+    import sys
 
-    spec = importlib.util.spec_from_file_location("_kit_i18n_under_test", KIT_TESTS / "kit_i18n.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    tests = str(assignment.kit_dir / "tests")
+    before = set(sys.modules)
+    sys.path.insert(0, tests)
+    try:
+        spec = importlib.util.spec_from_file_location(f"_{name}_under_test", Path(tests) / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(tests)
+        for imported in set(sys.modules) - before:  # another kit's modules of the same names come next
+            del sys.modules[imported]
     return module
 
 
@@ -315,13 +363,18 @@ def _kit_i18n():
 def test_the_kit_reads_its_default_language_from_the_released_manifest(tmp_path, text, lang):
     manifest = tmp_path / "assignment.toml"
     manifest.write_text(text, encoding="utf-8")
-    assert _kit_i18n().manifest_language(manifest) == lang
+    kit_manifest = _kit_module(ASSIGNMENT, "kit_manifest")
+    assert kit_manifest.language(kit_manifest.read(manifest)) == lang
 
 
-def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(monkeypatch):
-    kit = _kit_i18n()
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(monkeypatch, assignment):
+    kit = _kit_module(assignment, "kit_i18n")
     monkeypatch.setenv("GRADER_LANG", "fr")
     with pytest.raises(SystemExit, match="GRADER_LANG='fr': choose one of en, ko"):
         kit.language()
-    assert kit.translation("ko").gettext("a new array") == "새 배열"
-    assert kit.translation("en").gettext("a new array") == "a new array"
+    monkeypatch.setenv("GRADER_LANG", "ko")
+    assert kit.language() == "ko"
+    not_yet = "{function} is not implemented yet (edit {file})"
+    assert kit.translation("ko").gettext(not_yet) == "{function}이(가) 아직 구현되지 않았습니다 ({file}을(를) 작성하세요)"
+    assert kit.translation("en").gettext(not_yet) == not_yet

@@ -3,6 +3,7 @@ one-line "not implemented yet", common mistakes fail with a message naming the b
 own `make test` works on a copy, and the stubs do not drift from the reference."""
 
 import ast
+import importlib.util
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from grader.assignment import assignment_names, load_assignment
+from grader.kit_harness import HARNESS_DIR, STAMPED
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = assignment_names()
@@ -53,6 +55,7 @@ NOISE = (
     "hypothesis",
     "Falsifying example",
     "kit_checks.py",
+    "kit_failures.py",
     "E   ",
 )
 
@@ -243,7 +246,7 @@ MUTANTS = {FIRST: [
      (("    next_w = w + v\n", "    next_w = w - v\n"),)),
     ("rmsprop_cache_not_stored", "optim.py", "test_cs231n_notebook_check[rmsprop]", "config['cache']",
      (('    config["cache"] = cache\n', ""),)),
-    ("adam_no_bias_correction", "optim.py", "test_first_adaptive_step_has_a_fixed_size", "bias correction",
+    ("adam_no_bias_correction", "optim.py", "test_first_adaptive_step_has_a_fixed_size[adam]", "bias correction",
      (("    m_hat = m / (1 - beta1**t)\n", "    m_hat = m\n"), ("    v_hat = v / (1 - beta2**t)\n", "    v_hat = v\n"))),
     ("adam_t_after_use", "optim.py", "test_cs231n_notebook_check[adam]", "increment t before using it",
      (("    m_hat = m / (1 - beta1**t)\n", '    m_hat = m / (1 - beta1 ** config["t"])\n'),
@@ -431,17 +434,79 @@ def test_every_graded_function_has_a_stub_and_the_kit_binds_the_manifests_files(
     functions = {fn.name: fn.file for fn in assignment.functions}
     for function, file in functions.items():
         assert function in function_signatures(kit / file), f"{file} has no stub {function}"
-    conftest = ast.parse((kit / "tests" / "conftest.py").read_text(encoding="utf-8"))
-    bound = next(
-        ast.literal_eval(n.value)
-        for n in conftest.body
-        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "FUNCTION_FILES"
-    )
+    manifest = kit_module(name, "kit_manifest")
+    bound = manifest.function_files(manifest.read(kit / "assignment.toml"), kit)
     # The kit may also bind the finished functions it hands out (provided.functions), from the file holding them.
     assert {k: v for k, v in bound.items() if k in functions} == functions
     assert set(bound) - set(functions) <= set(assignment.provided_functions)
     for function in set(bound) - set(functions):
         assert function in function_signatures(kit / bound[function]), f"{bound[function]} has no {function}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def kit_module(name, module):
+    """A module of a kit's tests/ folder (one that imports no other kit module), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"_{name}_{module}", kit_of(name) / "tests" / f"{module}.py")
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_kit_holds_the_stamped_harness_byte_for_byte(name):
+    """The repository's kits run the same harness `grader release` stamps: a copy edited in one kit (or
+    a harness change not copied) fails here, naming the file."""
+    drifted = [target for source, target in STAMPED.items()
+               if not (kit_of(name) / target).is_file()
+               or (kit_of(name) / target).read_bytes() != (HARNESS_DIR / source).read_bytes()]
+    assert drifted == [], (f"{drifted} differ from grader/kit_harness/: edit the harness there, then copy it "
+                           "into every kit with grader.release.stamp_harness(kit folder)")
+
+
+def test_the_harness_names_no_assignment_and_none_of_its_functions():
+    """Written once: the harness learns every name from the kit's manifest."""
+    words = set(NAMES)
+    for name in NAMES:
+        assignment = load_assignment(name)
+        words |= {fn.name for fn in assignment.functions} | {fn.file for fn in assignment.functions}
+        words |= set(assignment.provided_functions) | set(assignment.provided_files)
+    for source in STAMPED:
+        text = (HARNESS_DIR / source).read_text(encoding="utf-8")
+        found = {word for word in words if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)}
+        assert not found, f"grader/kit_harness/{source} names {sorted(found)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_kits_solution_dir_variable_is_its_manifest_name_in_capitals(tmp_path, name):
+    """<NAME>_SOLUTION_DIR (LOSS_OPTIMIZATION_SOLUTION_DIR, OPTIMIZATION_SOLUTION_DIR, as before the
+    harness was shared) selects the folder to test: the reference passes there, the stubs do not."""
+    manifest = kit_module(name, "kit_manifest")
+    variable = manifest.solution_dir_variable(manifest.read(kit_of(name) / "assignment.toml"))
+    assert variable == solution_dir_variable(name)
+    tests = str(kit_of(name) / "tests")
+    code, output, _cases = run_public_tests(tmp_path, tests, env=public_env(**{variable: str(solution_copy(name, tmp_path))}))
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_public_test_declares_the_graded_function_it_checks(tmp_path, name):
+    """The stamped conftest writes each test's grade(function=...) marker into the JUnit report (the
+    student CI's per-function score summary reads it): every test declares a function of the manifest,
+    every function has tests, and a parametrized test for several functions declares each its own."""
+    xml = tmp_path / "public.xml"
+    subprocess.run([sys.executable, "-m", "pytest", str(kit_of(name) / "tests"), "-q", "-p", "no:cacheprovider",
+                    f"--junitxml={xml}"], check=False, cwd=tmp_path, env=public_env(), capture_output=True,
+                   timeout=300)
+    functions = {fn.name for fn in load_assignment(name).functions}
+    declared = {}
+    for case in ET.parse(xml).getroot().iter("testcase"):
+        found = [p.get("value") for p in case.iter("property") if p.get("name") == "function"]
+        assert len(found) == 1 and found[0] in functions, (case.get("name"), found)
+        declared[case.get("name")] = found[0]
+        parametrized = re.search(r"\[(\w+)\]$", case.get("name"))
+        if parametrized and parametrized.group(1) in functions:
+            assert found[0] == parametrized.group(1), case.get("name")
+    assert set(declared.values()) == functions
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from grader.assignment import DEFAULT_ROOT, assignment_names, load_assignment
 from grader.cli import main
-from grader.release import ReleaseError, release_kit
+from grader.kit_harness import HARNESS_DIR, STAMPED
+from grader.release import ReleaseError, release_kit, stamp_harness
 
 NAME = "loss_optimization"
 NAMES = assignment_names()
@@ -217,3 +218,117 @@ def test_released_kit_fails_cleanly_with_stubs_and_passes_with_the_reference(tmp
     solved = make_test(kit)
     assert solved.returncode == 0, solved.stdout + solved.stderr
     assert " passed" in solved.stdout and "failed" not in solved.stdout
+
+
+def test_the_release_stamps_the_harness_over_a_drifted_or_missing_copy(fake_root, tmp_path):
+    """The released kit's harness is grader/kit_harness/ itself, whatever the assignment folder holds."""
+    kit_dir = fake_root / "assignments" / NAME
+    (kit_dir / "tests" / "kit_report.py").write_text("# an edited copy\n")
+    (kit_dir / "tests" / "kit_manifest.py").unlink()
+    (kit_dir / "Makefile").unlink()
+    kit = release_kit(load_assignment(NAME, fake_root), tmp_path / "kit", with_ci=False)
+    for source, target in STAMPED.items():
+        assert target in kit.files
+        assert (kit.out_dir / target).read_bytes() == (HARNESS_DIR / source).read_bytes(), target
+
+
+#: What a released kit's Python files may import besides the standard library and the kit's own modules:
+#: the three packages students install, and tomli, which pytest itself installs on Python 3.10.
+KIT_PACKAGES = frozenset({"numpy", "pytest", "hypothesis", "tomli"})
+
+
+def imported_modules(source: str) -> set[str]:
+    """The top-level names of every module source imports (absolute imports, wherever they are)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_released_kit_imports_only_the_standard_library_numpy_pytest_and_hypothesis(tmp_path, name):
+    kit = release_kit(load_assignment(name), tmp_path / "kit").out_dir
+    own = {path.stem for path in kit.rglob("*.py")}
+    allowed = set(sys.stdlib_module_names) | KIT_PACKAGES | own
+    for path in kit.rglob("*.py"):
+        foreign = imported_modules(path.read_text(encoding="utf-8")) - allowed
+        assert not foreign, f"{path.relative_to(kit)} imports {sorted(foreign)}"
+
+
+TOY_MANIFEST = """name = "toy_unit"
+title = "A made-up assignment"
+[functions.double]
+file = "toy.py"
+points = 10
+[provided]
+functions = ["half"]
+"""
+TOY_STUB = """def half(x):
+    return x / 2
+
+
+def double(x):
+    raise NotImplementedError
+"""
+TOY_TEST = """import pytest
+from kit_failures import call, fail
+
+pytestmark = pytest.mark.grade(function="double")
+
+
+def test_double(student):
+    got = call(student, "double", "x=3", 3)
+    if got != 6:
+        fail("double", "must be twice x.", "x=3", "6", repr(got), "return 2 * x.")
+
+
+def test_half_is_bound_from_the_file_that_defines_it(student):
+    assert student.half(3) == 1.5
+"""
+
+
+def toy_kit(folder: Path) -> Path:
+    """A kit of a made-up assignment: its manifest, one stub file, one public test file, the stamped harness."""
+    (folder / "tests").mkdir(parents=True)
+    (folder / "assignment.toml").write_text(TOY_MANIFEST, encoding="utf-8")
+    (folder / "toy.py").write_text(TOY_STUB, encoding="utf-8")
+    (folder / "tests" / "test_public_toy.py").write_text(TOY_TEST, encoding="utf-8")
+    assert stamp_harness(folder) == list(STAMPED.values())
+    return folder
+
+
+def toy_pytest(kit: Path, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_SOLUTION_DIR") and k != "GRADER_LANG"}
+    return subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"],
+                          cwd=kit, capture_output=True, text=True, timeout=120, check=False,
+                          env={**clean, "PYTHONDONTWRITEBYTECODE": "1", **env})
+
+
+def test_a_new_assignments_kit_runs_on_the_stamped_harness_with_nothing_written_for_it(tmp_path):
+    """A third assignment needs no harness code: its manifest names the functions, files and the
+    environment variable (TOY_UNIT_SOLUTION_DIR), the stub fails in one line, a solution passes."""
+    kit = toy_kit(tmp_path / "kit")
+    stub = toy_pytest(kit)
+    assert stub.returncode == 1
+    assert "double is not implemented yet (edit toy.py)" in stub.stdout and "Traceback" not in stub.stdout
+    assert "1 passed" in stub.stdout  # half, the provided function, is bound from toy.py
+    solution = tmp_path / "solution"
+    solution.mkdir()
+    (solution / "toy.py").write_text(TOY_STUB.replace("raise NotImplementedError", "return 2 * x"), encoding="utf-8")
+    solved = toy_pytest(kit, TOY_UNIT_SOLUTION_DIR=str(solution))
+    assert solved.returncode == 0 and "2 passed" in solved.stdout, solved.stdout + solved.stderr
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "toy.py").write_text(TOY_STUB.replace("raise NotImplementedError", "return x + 2"), encoding="utf-8")
+    failed = toy_pytest(kit, TOY_UNIT_SOLUTION_DIR=str(wrong))
+    assert failed.returncode == 1 and "double: must be twice x." in failed.stdout and "got:      5" in failed.stdout
+
+
+def test_a_kit_without_a_korean_catalogue_says_so_instead_of_printing_english(tmp_path):
+    kit = toy_kit(tmp_path / "kit")
+    run = toy_pytest(kit, GRADER_LANG="ko")
+    assert run.returncode != 0 and "GRADER_LANG='ko': this kit has no" in run.stdout + run.stderr
+    assert "kit.mo; use GRADER_LANG=en" in run.stdout + run.stderr

@@ -2,7 +2,9 @@
 settings, and failures printed in plain words.
 
 The tests run against the files in the folder above tests/. To test another folder:
-`pytest tests --solution-dir DIR` or the environment variable LOSS_OPTIMIZATION_SOLUTION_DIR=DIR.
+`pytest tests --solution-dir DIR`, or the environment variable <NAME>_SOLUTION_DIR=DIR where <NAME> is
+the `name` of assignment.toml in capitals (`pytest tests --help` shows it under --solution-dir).
+The functions and their files come from assignment.toml too.
 """
 
 import os
@@ -11,17 +13,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from kit_binding import bind_solution
+from kit_manifest import KIT_DIR, function_files, read, solution_dir_variable
 from kit_report import plain_failure
 
-KIT_DIR = Path(__file__).resolve().parent.parent
-SOLUTION_DIR_VARIABLE = "LOSS_OPTIMIZATION_SOLUTION_DIR"
-#: The functions you write and their files (the same as in assignment.toml).
-FUNCTION_FILES = {
-    "svm_loss_naive": "linear_svm.py",
-    "svm_loss_vectorized": "linear_svm.py",
-    "softmax_loss": "softmax.py",
-    "sgd_step": "optim.py",
-}
+MANIFEST = read()
+SOLUTION_DIR_VARIABLE = solution_dir_variable(MANIFEST)
+#: The functions you write (and the finished ones the kit hands out) and their files.
+FUNCTION_FILES = function_files(MANIFEST)
 
 settings.register_profile(
     "kit",
@@ -47,18 +45,23 @@ def pytest_itemcollected(item):
         item.user_properties.append(("function", marker.kwargs["function"]))
 
 
+def listed(names):
+    """"a", "a and b", "a, b and c"."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def pytest_addoption(parser):
+    graded = dict.fromkeys(spec["file"] for spec in MANIFEST.get("functions", {}).values())
     parser.addoption(
         "--solution-dir",
         default=None,
-        help=f"folder holding linear_svm.py, softmax.py and optim.py to test "
-        f"(default: ${SOLUTION_DIR_VARIABLE} "
-        "or the kit folder)",
+        help=f"folder holding {listed(graded)} to test (default: ${SOLUTION_DIR_VARIABLE} or the kit folder)",
     )
 
 
 def solution_dir(config):
-    """The folder to test: --solution-dir, else $LOSS_OPTIMIZATION_SOLUTION_DIR, else the kit folder."""
+    """The folder to test: --solution-dir, else $<NAME>_SOLUTION_DIR, else the kit folder."""
     chosen = config.getoption("--solution-dir") or os.environ.get(SOLUTION_DIR_VARIABLE)
     return Path(chosen).resolve() if chosen else KIT_DIR
 
@@ -69,7 +72,7 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def student(pytestconfig):
-    """Your functions, called as student.svm_loss_naive(W, X, y, reg) etc."""
+    """Your functions, called as student.<function>(...) with the arguments of its docstring."""
     return bind_solution(solution_dir(pytestconfig), FUNCTION_FILES)
 
 

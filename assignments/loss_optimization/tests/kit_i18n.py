@@ -9,39 +9,33 @@ filled in afterwards: `_("within {bound} of C - 1").format(bound=...)`.
 
 import gettext
 import os
-import re
 from pathlib import Path
+
+import kit_manifest
 
 LANGUAGES = ("en", "ko")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-MANIFEST = Path(__file__).resolve().parent.parent / "assignment.toml"
 DOMAIN = "kit"
-
-
-def manifest_language(manifest=MANIFEST):
-    """The `lang` of the manifest's [feedback] table, or "en" (read without a TOML parser: one key)."""
-    try:
-        text = Path(manifest).read_text(encoding="utf-8")
-    except OSError:
-        return "en"
-    table = re.search(r"^\[feedback\]\s*$(.*?)(?=^\[|\Z)", text, re.MULTILINE | re.DOTALL)
-    found = table and re.search(r"^lang\s*=\s*[\"'](\w+)[\"']", table.group(1), re.MULTILINE)
-    return found.group(1) if found else "en"
 
 
 def language():
     """The chosen language; an unknown one stops the tests with a message saying what to use."""
-    lang = os.environ.get("GRADER_LANG") or manifest_language()
+    lang = os.environ.get("GRADER_LANG") or kit_manifest.language(kit_manifest.read())
     if lang not in LANGUAGES:
         raise SystemExit(f"GRADER_LANG={lang!r}: choose one of {', '.join(LANGUAGES)}")
     return lang
 
 
 def translation(lang):
-    """The gettext translations of lang (English: the text itself)."""
+    """The gettext translations of lang (English: the text itself); a kit without that catalogue stops
+    the tests with a message naming the missing file."""
     if lang == "en":
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
+    try:
+        return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
+    except FileNotFoundError:
+        raise SystemExit(f"GRADER_LANG={lang!r}: this kit has no {LOCALE_DIR / lang / 'LC_MESSAGES' / DOMAIN}.mo; "
+                         "use GRADER_LANG=en") from None
 
 
 _ = translation(language()).gettext

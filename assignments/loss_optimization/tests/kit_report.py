@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from kit_binding import SolutionProblem
-from kit_checks import NotImplementedYet, PropertyFailure, StudentError
+from kit_failures import NotImplementedYet, PropertyFailure, StudentError
 from kit_i18n import _
 
 

@@ -9,9 +9,9 @@ from kit_checks import (
     check_inputs_unchanged,
     check_regularization,
     check_return_types,
-    fail,
     run_loss,
 )
+from kit_failures import fail
 from kit_i18n import _
 from kit_problems import hinge_gap, problems, regs, separable
 

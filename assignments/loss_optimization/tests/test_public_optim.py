@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kit_checks import EPS, call, describe, fail
+from kit_checks import EPS
+from kit_failures import call, describe, fail
 from kit_i18n import _
 
 NAME = "sgd_step"

@@ -1,9 +1,11 @@
-"""Import your files (optim.py, regularization.py, train.py) from a folder so the public tests can call them."""
+"""Import your files (those of assignment.toml's functions) from a folder so the public tests can call them."""
 
 import importlib.util
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+
+from kit_i18n import _
 
 
 class SolutionProblem(BaseException):
@@ -29,8 +31,12 @@ def load_file(path):
 def import_problem(path, error):
     """The plain-words message for a file that exists but raised `error` while being imported."""
     if isinstance(error, SyntaxError):
-        return f"could not import {path.name}: syntax error on line {error.lineno}: {error.msg}"
-    return f"could not import {path.name}: {type(error).__name__}: {error}"
+        return _("could not import {file}: syntax error on line {line}: {error}").format(
+            file=path.name, line=error.lineno, error=error.msg
+        )
+    return _("could not import {file}: {error_type}: {error}").format(
+        file=path.name, error_type=type(error).__name__, error=error
+    )
 
 
 def standing_in(message):
@@ -55,7 +61,7 @@ def bind_solution(folder, function_files):
         path = folder / file
         if file not in modules:
             if not path.is_file():
-                modules[file] = f"{file} not found in {folder}"
+                modules[file] = _("{file} not found in {folder}").format(file=file, folder=folder)
             else:
                 try:
                     modules[file] = load_file(path)
@@ -65,7 +71,8 @@ def bind_solution(folder, function_files):
         if isinstance(module, str):
             functions[name] = standing_in(module)
         elif not callable(getattr(module, name, None)):
-            functions[name] = standing_in(f"{file} has no function {name} (was it renamed or deleted?)")
+            missing = _("{file} has no function {function} (was it renamed or deleted?)")
+            functions[name] = standing_in(missing.format(file=file, function=name))
         else:
             functions[name] = getattr(module, name)
     return SimpleNamespace(**functions)

@@ -8,7 +8,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from kit_binding import SolutionProblem
-from kit_checks import NotImplementedYet, PropertyFailure, StudentError
+from kit_failures import NotImplementedYet, PropertyFailure, StudentError
+from kit_i18n import _
 
 
 class PlainFailure:
@@ -39,10 +40,12 @@ def plain_text(error, solution_dir):
     if isinstance(error, (PropertyFailure, SolutionProblem, NotImplementedYet)):
         return str(error)
     if isinstance(error, StudentError):
-        lines = [str(error), "  where (innermost last):"]
+        lines = [str(error), _("  where (innermost last):")]
         for frame in own_frames(error.__cause__, solution_dir):
             lines.append(
-                f"    {Path(frame.filename).name}, line {frame.lineno}, in {frame.name}: {frame.line}"
+                _("    {file}, line {line}, in {function}: {code}").format(
+                    file=Path(frame.filename).name, line=frame.lineno, function=frame.name, code=frame.line
+                )
             )
         return "\n".join(lines)
     return None

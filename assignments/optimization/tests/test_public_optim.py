@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from kit_checks import NOTEBOOK_BOUND, call_rule, describe, fail, rel_error
+from kit_checks import NOTEBOOK_BOUND, call_rule, rel_error
+from kit_failures import describe, fail
+from kit_i18n import _
 
 N, D = 4, 5
 NOTEBOOK_W = np.linspace(-0.4, 0.6, num=N * D).reshape(N, D)
 NOTEBOOK_DW = np.linspace(-0.6, 0.4, num=N * D).reshape(N, D)
-NOTEBOOK_ON = "CS231n's w = linspace(-0.4, 0.6, 20).reshape(4, 5), dw = linspace(-0.6, 0.4, 20).reshape(4, 5)"
+NOTEBOOK_ON = _("CS231n's w = linspace(-0.4, 0.6, 20).reshape(4, 5), dw = linspace(-0.6, 0.4, 20).reshape(4, 5)")
 
 
 def notebook_config(rule):
@@ -63,11 +65,11 @@ NOTEBOOK_EXPECTED = {
 }
 
 HINTS = {
-    "sgd_momentum": "v = momentum * v - learning_rate * dw, then next_w = w + v; store v in config['velocity'].",
-    "rmsprop": "update the cache first, then divide by sqrt(cache) + epsilon (epsilon outside the square root);"
-               " store the new cache in config['cache'].",
-    "adam": "increment t before using it; update m and v; divide m by (1 - beta1**t) and v by (1 - beta2**t)"
-            " (bias correction); epsilon outside the square root; store t, m and v back in config.",
+    "sgd_momentum": _("v = momentum * v - learning_rate * dw, then next_w = w + v; store v in config['velocity']."),
+    "rmsprop": _("update the cache first, then divide by sqrt(cache) + epsilon (epsilon outside the square root);"
+                 " store the new cache in config['cache']."),
+    "adam": _("increment t before using it; update m and v; divide m by (1 - beta1**t) and v by (1 - beta2**t)"
+              " (bias correction); epsilon outside the square root; store t, m and v back in config."),
 }
 
 DEFAULTS = {
@@ -77,45 +79,51 @@ DEFAULTS = {
 }
 
 
-@pytest.mark.parametrize("rule", sorted(NOTEBOOK_EXPECTED))
+def graded(rules):
+    """pytest params, one per update rule, each counted for that rule in the score summary."""
+    return [pytest.param(rule, marks=pytest.mark.grade(function=rule)) for rule in rules]
+
+
+@pytest.mark.parametrize("rule", graded(sorted(NOTEBOOK_EXPECTED)))
 def test_cs231n_notebook_check(student, rule):
     """The FullyConnectedNets notebook's check: next_w and the state to a relative error below 1e-7."""
     config = notebook_config(rule)
-    on = f"{NOTEBOOK_ON}, config keys {sorted(config)}"
+    on = _("{on}, config keys {keys}").format(on=NOTEBOOK_ON, keys=sorted(config))
     next_w, out = call_rule(student, rule, on, NOTEBOOK_W.copy(), NOTEBOOK_DW.copy(), config)
     errors = {"next_w": rel_error(next_w, NOTEBOOK_EXPECTED[rule]["next_w"])}
     for key, expected in NOTEBOOK_EXPECTED[rule].items():
         if key != "next_w":
             errors[f"config[{key!r}]"] = rel_error(out.get(key, np.nan), expected)
-    print(f"{rule}: " + ", ".join(f"{k} relative error {v:.2e}" for k, v in errors.items()))
+    print(f"{rule}: " + ", ".join(_("{key} relative error {error}").format(key=k, error=f"{v:.2e}")
+                                  for k, v in errors.items()))
     worst = max(errors, key=errors.get)
     if errors[worst] > NOTEBOOK_BOUND:
-        fail(rule, "the CS231n notebook check needs relative errors of 1e-7 or less.", on,
-             "every relative error <= 1e-7", ", ".join(f"{k}: {v:.2e}" for k, v in errors.items()), HINTS[rule])
+        fail(rule, _("the CS231n notebook check needs relative errors of 1e-7 or less."), on,
+             _("every relative error <= 1e-7"), ", ".join(f"{k}: {v:.2e}" for k, v in errors.items()), HINTS[rule])
 
 
-@pytest.mark.parametrize("rule", sorted(DEFAULTS))
+@pytest.mark.parametrize("rule", graded(sorted(DEFAULTS)))
 def test_config_none_sets_the_defaults(student, rule):
     """config=None means CS231n's defaults; they are in the returned config (set with setdefault)."""
     w, dw = NOTEBOOK_W.copy(), NOTEBOOK_DW.copy()
-    _, out = call_rule(student, rule, "w, dw of shape (4, 5), config=None", w, dw, None)
+    _next_w, out = call_rule(student, rule, _("w, dw of shape (4, 5), config=None"), w, dw, None)
     wrong = {k: out.get(k) for k, v in DEFAULTS[rule].items() if out.get(k) != v}
     if wrong:
-        fail(rule, "config=None must give CS231n's defaults, kept in the returned config.",
-             "config=None", str(DEFAULTS[rule]), f"these keys differ: {wrong}",
-             "config = {} when it is None, then config.setdefault(name, default) for each hyperparameter.")
+        fail(rule, _("config=None must give CS231n's defaults, kept in the returned config."),
+             "config=None", str(DEFAULTS[rule]), _("these keys differ: {wrong}").format(wrong=wrong),
+             _("config = {} when it is None, then config.setdefault(name, default) for each hyperparameter."))
 
 
-@pytest.mark.parametrize("rule", sorted(DEFAULTS))
+@pytest.mark.parametrize("rule", graded(sorted(DEFAULTS)))
 def test_given_hyperparameters_are_kept(student, rule):
     """A hyperparameter the caller gives is used, not overwritten by the default."""
     given_value = {"learning_rate": 0.123}
-    _, out = call_rule(student, rule, "config={'learning_rate': 0.123}", NOTEBOOK_W.copy(), NOTEBOOK_DW.copy(),
-                       dict(given_value))
+    _next_w, out = call_rule(student, rule, "config={'learning_rate': 0.123}", NOTEBOOK_W.copy(),
+                             NOTEBOOK_DW.copy(), dict(given_value))
     if out.get("learning_rate") != 0.123:
-        fail(rule, "the caller's learning_rate must be kept.", "config={'learning_rate': 0.123}",
+        fail(rule, _("the caller's learning_rate must be kept."), "config={'learning_rate': 0.123}",
              "config['learning_rate'] == 0.123", f"config['learning_rate'] == {out.get('learning_rate')!r}",
-             "config.setdefault keeps a given value; config['learning_rate'] = 1e-2 overwrites it.")
+             _("config.setdefault keeps a given value; config['learning_rate'] = 1e-2 overwrites it."))
 
 
 @st.composite
@@ -125,50 +133,56 @@ def arrays(draw, scale=1.0):
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     w = rng.normal(size=shape)
     dw = rng.choice([-1.0, 1.0], size=shape) * rng.uniform(1e-3, 10.0, size=shape) * scale
-    return w, dw, f"w and dw of shape {shape}"
+    return w, dw, _("w and dw of shape {shape}").format(shape=shape)
 
 
+@pytest.mark.grade(function="sgd_momentum")
 @given(case=arrays(), rate=st.sampled_from([1e-3, 1e-2, 0.1]))
 def test_momentum_zero_is_sgd(student, case, rate):
     """sgd_momentum with momentum = 0 is plain SGD: next_w = w - learning_rate * dw."""
     w, dw, on = case
     expected = w - rate * dw
-    next_w, _ = call_rule(student, "sgd_momentum", f"{on}, momentum=0, learning_rate={rate:g}", w.copy(), dw,
-                          {"learning_rate": rate, "momentum": 0.0})
+    next_w, _config = call_rule(student, "sgd_momentum", f"{on}, momentum=0, learning_rate={rate:g}", w.copy(), dw,
+                                {"learning_rate": rate, "momentum": 0.0})
     if rel_error(next_w, expected) > 1e-12:
-        fail("sgd_momentum", "with momentum = 0 it must be plain SGD.", f"{on}, learning_rate={rate:g}",
-             "next_w = w - learning_rate * dw", describe(next_w) + f", relative error {rel_error(next_w, expected):.2e}",
-             "the sign of the velocity: v = momentum * v - learning_rate * dw; next_w = w + v.")
+        error = _("relative error {error}").format(error=f"{rel_error(next_w, expected):.2e}")
+        fail("sgd_momentum", _("with momentum = 0 it must be plain SGD."), f"{on}, learning_rate={rate:g}",
+             "next_w = w - learning_rate * dw", f"{describe(next_w)}, {error}",
+             _("the sign of the velocity: v = momentum * v - learning_rate * dw; next_w = w + v."))
 
 
-@given(case=arrays(), rule=st.sampled_from(["rmsprop", "adam"]))
+@pytest.mark.parametrize("rule", graded(["rmsprop", "adam"]))
+@given(case=arrays())
 def test_first_adaptive_step_has_a_fixed_size(student, case, rule):
     """From a fresh state, Adam's first step is learning_rate * sign(dw) (bias correction makes it so);
     RMSProp's is 10 * learning_rate * sign(dw) at decay_rate 0.99: neither depends on the size of dw."""
     w, dw, on = case
     rate = 1e-3
     expected = w - rate * np.sign(dw) * (1.0 if rule == "adam" else 10.0)
-    next_w, _ = call_rule(student, rule, f"{on}, learning_rate={rate:g}, fresh state", w.copy(), dw,
-                          {"learning_rate": rate})
+    fresh = _("{on}, learning_rate={rate}, fresh state").format(on=on, rate=f"{rate:g}")
+    next_w, _config = call_rule(student, rule, fresh, w.copy(), dw, {"learning_rate": rate})
     if rel_error(next_w - w, expected - w) > 1e-4:
-        fail(rule, "the first step from a fresh state must have a fixed size whatever the size of dw.",
+        fail(rule, _("the first step from a fresh state must have a fixed size whatever the size of dw."),
              f"{on}, learning_rate={rate:g}",
              f"next_w - w = -{1 if rule == 'adam' else 10} * learning_rate * sign(dw)",
-             f"relative error {rel_error(next_w - w, expected - w):.2e}", HINTS[rule])
+             _("relative error {error}").format(error=f"{rel_error(next_w - w, expected - w):.2e}"), HINTS[rule])
 
 
-@pytest.mark.parametrize("rule, key", [("sgd_momentum", "velocity"), ("rmsprop", "cache"), ("adam", "m")])
+@pytest.mark.parametrize("rule, key", [pytest.param(rule, key, marks=pytest.mark.grade(function=rule))
+                                       for rule, key in (("sgd_momentum", "velocity"), ("rmsprop", "cache"), ("adam", "m"))])
 def test_the_state_is_threaded_through_steps(student, rule, key):
     """Five steps that pass each returned config to the next call: the state is stored back (and Adam's t
     counts the steps), so the fifth step is not a first step."""
     w, dw = NOTEBOOK_W.copy(), NOTEBOOK_DW.copy()
     config = None
-    for _ in range(5):
-        w, config = call_rule(student, rule, "five steps on the notebook's w and dw", w, dw, config)
+    for _step in range(5):
+        w, config = call_rule(student, rule, _("five steps on the notebook's w and dw"), w, dw, config)
     state = config.get(key)
     if not isinstance(state, np.ndarray) or state.shape != dw.shape:
-        fail(rule, f"config[{key!r}] must hold the state for the next call.", "five steps from config=None",
-             f"config[{key!r}]: a numpy array of shape {dw.shape}", describe(state), HINTS[rule])
+        fail(rule, _("config[{key}] must hold the state for the next call.").format(key=repr(key)),
+             _("five steps from config=None"),
+             _("config[{key}]: a numpy array of shape {shape}").format(key=repr(key), shape=dw.shape),
+             describe(state), HINTS[rule])
     if rule == "adam" and config.get("t") != 5:
-        fail(rule, "t must count the steps taken.", "five steps from config=None", "config['t'] == 5",
-             f"config['t'] == {config.get('t')!r}", "t += 1 once per call, stored back in config['t'].")
+        fail(rule, _("t must count the steps taken."), _("five steps from config=None"), "config['t'] == 5",
+             f"config['t'] == {config.get('t')!r}", _("t += 1 once per call, stored back in config['t']."))
