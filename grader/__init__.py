@@ -1,3 +1,3 @@
-"""Autograder for the loss functions and optimization unit: trusted engine and CLI."""
+"""Autograder for CS231n-style assignments: the trusted engine and its CLI (assignments are data)."""
 
 __version__ = "0.1.0"

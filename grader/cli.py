@@ -9,7 +9,7 @@ from grader.commands import COMMANDS
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grader")
 def main():
-    """Autograder for the CS231n "loss functions and optimization" unit.
+    """Autograder for CS231n-style programming assignments, one manifest each.
 
     \b
     grader grade examples/submissions -o reports    grade a class
