@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 LANGUAGES = ("en", "ko")
@@ -69,25 +70,65 @@ class Messages:
         return "\n".join(out)
 
     def line(self, body: str) -> str:
-        """One line of a message: the suite's sentence, a grader sentence, or a label with its values."""
+        """One line of a message: the suite's sentence, a sentence built from a template (the suite's or
+        the grader's, its fields translated in turn), or a label with its values."""
         translated = self.suite_text(body)
-        if translated != body:
+        if translated != body or self.lang == "en":
             return translated
-        for pattern, template in SENTENCES:
-            match = pattern.match(body)
-            if match:
-                return self._(template).format(**match.groupdict())
+        filled = self.sentence(body)
+        if filled is not None:
+            return filled
         for label in LABELS:
             if body.startswith(label):
                 rest = body[len(label):]
                 parts = rest.rsplit("   ", 1)
                 if len(parts) == 2 and self.line(parts[1].strip()) != parts[1].strip():
                     rest = parts[0] + "   " + self.line(parts[1].strip())
+                elif rest.strip():
+                    rest = rest[: len(rest) - len(rest.lstrip())] + self.line(rest.strip())
                 return self._(label) + rest
         return body
 
+    def sentence(self, body: str) -> str | None:
+        """body read back as one of the templates (see TEMPLATES and `grader.diagnosis.sentence`), in this
+        language with its fields translated in turn (numbers and code stay as they are); None when no
+        template matches."""
+        for pattern, template, domain in self._templates:
+            match = pattern.fullmatch(body)
+            if match:
+                fields = {name: self.line(value) for name, value in match.groupdict().items()}
+                catalogue = self.suite if domain == SUITE_DOMAIN else self.ui
+                return catalogue.gettext(template).format(**fields)
+        return None
+
+    @cached_property
+    def _templates(self) -> list[tuple[re.Pattern, str, str]]:
+        """Every template of the suite's catalogue (msgids with {fields}) and the grader's TEMPLATES, as
+        (pattern, template, domain), the most specific (longest fixed text) first."""
+        found = [(template_pattern(t), t, SUITE_DOMAIN) for t in getattr(self.suite, "_catalog", {})
+                 if isinstance(t, str) and FIELD.search(t)]
+        found += [(template_pattern(t, fields), t, GRADER_DOMAIN) for t, fields in TEMPLATES]
+        return sorted(found, key=lambda entry: -len(FIELD.sub("", entry[1])))
+
 
 _LIKELY = re.compile(r"^likely mistake:\s*(?P<causes>.+)$")
+#: A field of a template: `{name}` (no format spec: the suite formats numbers before filling them in).
+FIELD = re.compile(r"\{(\w+)\}")
+
+
+def template_pattern(template: str, fields: dict[str, str] | None = None) -> re.Pattern:
+    """The regular expression that reads a filled-in template back: its fixed text literally, each field
+    as a named group (`fields` may give a field's pattern; any text of one line by default), a field
+    used twice as a back-reference. Matched whole (fullmatch)."""
+    parts, seen, at = [], set(), 0
+    for match in FIELD.finditer(template):
+        name = match[1]
+        parts.append(re.escape(template[at:match.start()]))
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>{(fields or {}).get(name, '.+?')})")
+        seen.add(name)
+        at = match.end()
+    parts.append(re.escape(template[at:]))
+    return re.compile("".join(parts))
 
 
 def N_(text: str) -> str:
@@ -98,15 +139,41 @@ def N_(text: str) -> str:
 #: Labels that open a line of a failed test's message (written by the suites' helpers and the grader).
 LABELS = (N_("input:"), N_("expected loss:"), N_("expected:"), N_("got:"), N_("hint:"), N_("look at:"),
           N_("loss before:"), N_("worst entry"), N_("columns (classes) with a wrong gradient:"))
-#: Whole sentences the grader itself writes into messages, as patterns with named parts.
-SENTENCES = (
-    (re.compile(r"^\(difference (?P<difference>\S+), allowed (?P<allowed>\S+)\)$"),
-     N_("(difference {difference}, allowed {allowed})")),
-    (re.compile(r"^(?P<function>\w+) is not available: (?P<file>[^:]+): missing from the submission$"),
-     N_("{function} is not available: {file} is missing from the submission")),
-    (re.compile(r"^(?P<file>\S+) does not define (?P<function>\w+)$"),
-     N_("{file} does not define {function}")),
-    (re.compile(r"^(?P<file>\S+): missing from the submission$"), N_("{file}: missing from the submission")),
+_FILE = r"[\w./-]+\.[A-Za-z]\w*"
+_NAME = r"[A-Za-z_]\w*"
+_EXCEPTION = r"\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault)"
+#: Sentences the grader itself (its plugin, worker and sandbox) writes into messages, as templates with
+#: the pattern of each field where "any text" would be ambiguous.
+TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
+    (N_("(difference {difference}, allowed {allowed})"), {"difference": r"\S+", "allowed": r"\S+"}),
+    (N_("{function} is not available: {file}: missing from the submission"), {"function": _NAME, "file": _FILE}),
+    (N_("{function} is not available: {file}: {problem}"), {"function": _NAME, "file": _FILE}),
+    (N_("{file} does not define {function}"), {"file": r"\S+", "function": _NAME}),
+    (N_("{file} defines {function}, but it is not a function"), {"file": r"\S+", "function": _NAME}),
+    (N_("{file}: missing from the submission"), {"file": r"\S+"}),
+    (N_("{file}: {problem}"), {"file": _FILE}),
+    (N_("called sys.exit({code}) while being imported"), {}),
+    (N_("{kind} line {line} at import: {error}"), {"kind": _EXCEPTION, "line": r"\d+"}),
+    (N_("{kind} at import: {error}"), {"kind": _EXCEPTION}),
+    (N_("{kind} line {line}: {error}"), {"kind": _EXCEPTION, "line": r"\d+"}),
+    (N_("{function} raised {kind}: {error}"), {"function": _NAME, "kind": _EXCEPTION}),
+    (N_("{function} raised {kind}"), {"function": _NAME, "kind": _EXCEPTION}),
+    (N_("StudentError: {error}"), {}),
+    (N_("{function} did not return within {seconds} s"), {"function": _NAME}),
+    (N_("{function} used up its {seconds} s share of the submission's time"), {"function": _NAME}),
+    (N_("the submission used up its {seconds} s time budget"), {}),
+    (N_("the worker {ending} during {function}"), {"function": _NAME}),
+    (N_("the worker could not start: it {ending}"), {}),
+    (N_("crashed (signal {number}, {name})"), {}),
+    (N_("was killed (SIGKILL: out of memory or CPU time)"), {}),
+    (N_("ran out of CPU time ({seconds} s)"), {}),
+    (N_("exited with status {code}"), {}),
+    (N_("stopped answering"), {}),
+    (N_("{function} returned a {kind}, which the grader cannot read (return floats, ints, numpy arrays, and "
+        "tuples, lists or str-keyed dicts of them)"), {"function": _NAME}),
+    (N_("grading stopped after {seconds} s (the submission time limit); tests that did not run score 0"), {}),
+    (N_("grading crashed ({how}){where}; tests that did not run score 0"), {"where": r"(?: \(see [^)]*\))?"}),
+    (N_("Traceback (most recent call last):"), {}),
 )
 
 

@@ -5,8 +5,10 @@ Read with `ast` (nothing is imported or run): each test's name (the first docstr
 the text of every `Mistake(id, text)`, every string key of a dict literal that has a space in it
 (the likely-mistake candidates), and the first argument of `fail`, `assert_loss_close` and
 `assert_grad_close` when it is a constant (the property as a sentence), and the causes of any constant
-"likely mistake: A; or B" line (the diagnosis the grader translates cause by cause). Strings built at run time
-(f-strings) cannot be looked up and are left out.
+"likely mistake: A; or B" line (the diagnosis the grader translates cause by cause), and the template
+(first argument) of every `sentence(template, **fields)` call: a sentence built at run time, which the
+grader translates as its template with the same fields (grader.diagnosis.sentence). Other strings built
+at run time (f-strings) cannot be looked up and are left out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 
 #: Calls whose first argument is a property sentence a student reads.
 MESSAGE_CALLS = {"fail", "assert_loss_close", "assert_grad_close"}
+#: Calls whose first argument is a template (grader.diagnosis.sentence).
+TEMPLATE_CALLS = {"sentence"}
 #: A diagnosis line of a message, as grader.i18n reads it: its causes are looked up one by one.
 LIKELY = "likely mistake:"
 
@@ -43,7 +47,7 @@ def _strings_of(tree: ast.AST):
                 yield _constant(node.args[1])
             if name == "Mistake" and len(node.args) == 2:
                 yield _constant(node.args[1])
-            if name in MESSAGE_CALLS and node.args:
+            if name in MESSAGE_CALLS | TEMPLATE_CALLS and node.args:
                 yield _constant(node.args[0])
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(LIKELY):
             yield from node.value[len(LIKELY):].split("; or ")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -322,3 +323,79 @@ def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(m
         kit.language()
     assert kit.translation("ko").gettext("a new array") == "새 배열"
     assert kit.translation("en").gettext("a new array") == "a new array"
+
+
+
+#: The demo classes graded for real: the students who lose points (the others' pages say nothing more).
+DEMO_CLASSES = {"loss_optimization": ("examples/submissions", ["bob", "carol", "dave", "erin", "mallory"]),
+                "optimization": ("examples/optimization/submissions", ["ben"])}
+
+
+def english_left(page: str, code_words=()) -> list[str]:
+    """The English sentences left in a Korean feedback page: runs of three English words, or of two of
+    three letters or more, outside what stays English by nature: code (snippets, inline code, calls,
+    identifiers, file names, the names in code_words), numbers, the student's own printed output, and
+    Python's own text (traceback frames, the message after an exception's name). Messages in text
+    fences are read: they are sentences."""
+    text = re.sub(r"^## (?:코드가 출력한 내용|Output your code printed)$.*?^---$", " ", page,
+                  flags=re.MULTILINE | re.DOTALL)  # what the student's code printed
+    text = re.sub(r"^(`{3,})python$.*?^\1$", " ", text, flags=re.MULTILINE | re.DOTALL)  # snippets
+    text = re.sub(r"^`{3,}\w*$", " ", text, flags=re.MULTILINE)  # a message's fence: its text is read
+    text = re.sub(r'^\s*File ".*\n.*$', " ", text, flags=re.MULTILINE)  # a traceback frame and its line
+    text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b[^:\n]*:.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\b[\w.]+\([^()\n]*\)", " 코드 ", text)  # calls such as scores.max(axis=1, keepdims=True)
+    text = re.sub(r"[\w./-]+\.py\b", " 코드 ", text)
+    if code_words:
+        text = re.sub(r"\b(?:{})\b".format("|".join(map(re.escape, code_words))), " 코드 ", text)
+    text = re.sub(r"\b\w*[_\d]\w*\b", " 코드 ", text)
+    return re.findall(r"(?<!\w)(?:[A-Za-z]+[ \t]+){2,}[A-Za-z]+(?!\w)|(?<!\w)[A-Za-z]{3,}[ \t]+[A-Za-z]{3,}(?!\w)",
+                      text)
+
+
+def test_the_english_check_sees_a_leak_and_lets_code_and_python_text_pass():
+    assert english_left("```text\n  input: W and dW of shape (1,)\n```\n")
+    assert english_left("- softmax_loss (-35점): softmax_loss is not available: softmax.py: 제출물에 없습니다\n")
+    assert english_left("at index (0,): W = 1.0\n") == [] and english_left("after your step: 1.0\n")
+    assert english_left("```python\nloss, dW = svm_loss_naive(W, X, y, reg)\nFalsifying example: f(\n```\n"
+                        "`W -= ...`는 scores.max(axis=1, keepdims=True)\nSyntaxError 7번째 줄: '(' was never closed\n"
+                        'Traceback\n  File "linear_svm.py", line 26, in svm_loss_vectorized\n    raise Not Implemented Now\n'
+                        "## 코드가 출력한 내용\n\n```text\nRuntimeWarning: overflow encountered in exp\n```\n\n---\n") == []
+
+
+@pytest.fixture(scope="module")
+def demo_pages(tmp_path_factory) -> dict:
+    """{assignment: {student: (Korean page, English page)}}: each demo class graded with --lang ko (the
+    students who lose points), the English page written from the same results."""
+    import subprocess
+    import sys
+
+    from grader.assignment import DEFAULT_ROOT
+
+    pages = {}
+    for name, (folder, students) in DEMO_CLASSES.items():
+        out = tmp_path_factory.mktemp(name) / "reports"
+        only = [arg for student in students for arg in ("--only", student)]
+        proc = subprocess.run([str(Path(sys.executable).parent / "grader"), "grade", "--assignment", name,
+                               str(DEFAULT_ROOT / folder), "-o", str(out), "--lang", "ko", "--jobs", "2",
+                               "--quiet", *only], check=False, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr
+        pages[name] = {}
+        for student in students:
+            data = (out / "results" / f"{student}.json").read_text(encoding="utf-8")
+            result = SubmissionResult.from_json(json.loads(data))
+            pages[name][student] = ((out / "feedback" / f"{student}.md").read_text(encoding="utf-8"),
+                                    feedback_markdown(result))
+    return pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(DEMO_CLASSES))
+def test_the_demo_class_graded_in_korean_has_no_english_sentence_left(demo_pages, assignment):
+    """Every page of the demo class graded with --lang ko: no English sentence outside code, Python's
+    own text and the student's output (the graded functions' and their arguments' names are code)."""
+    spec = load_assignment(assignment)
+    code_words = [f.name for f in spec.functions] + ["dW", "dw", "loss", "reg", "next_w", "config", "learning_rate"]
+    leftovers = {student: english_left(ko, code_words) for student, (ko, _) in demo_pages[assignment].items()}
+    assert {s: left for s, left in leftovers.items() if left} == {}
+    assert all(english_left(en, code_words) for _, en in demo_pages[assignment].values())
