@@ -71,7 +71,8 @@ class Messages:
 
     def line(self, body: str) -> str:
         """One line of a message: the suite's sentence, a sentence built from a template (the suite's or
-        the grader's, its fields translated in turn), or a label with its values."""
+        the grader's, its fields translated in turn), a label with its values, or sentences separated by
+        "; " (each translated)."""
         translated = self.suite_text(body)
         if translated != body or self.lang == "en":
             return translated
@@ -87,6 +88,9 @@ class Messages:
                 elif rest.strip():
                     rest = rest[: len(rest) - len(rest.lstrip())] + self.line(rest.strip())
                 return self._(label) + rest
+        if "; " in body:  # a list of sentences: each one in turn
+            parts = [self.line(part) for part in body.split("; ")]
+            return "; ".join(parts)
         return body
 
     def sentence(self, body: str) -> str | None:
@@ -152,6 +156,8 @@ TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
     (N_("{file} defines {function}, but it is not a function"), {"file": r"\S+", "function": _NAME}),
     (N_("{file}: missing from the submission"), {"file": r"\S+"}),
     (N_("{file}: {problem}"), {"file": _FILE}),
+    (N_("{file} line {line}: {problem}"), {"file": _FILE, "line": r"\d+"}),
+    (N_("line {line}: {problem}"), {"line": r"\d+"}),
     (N_("called sys.exit({code}) while being imported"), {}),
     (N_("{kind} line {line} at import: {error}"), {"kind": _EXCEPTION, "line": r"\d+"}),
     (N_("{kind} at import: {error}"), {"kind": _EXCEPTION}),
