@@ -79,9 +79,47 @@ def test_the_suite_strings_include_the_causes_of_constant_likely_mistake_lines(t
         'def test_a():\n    """A: the name"""\n'
         '    fail("the property.", "ctx", "likely mistake: cause one; or cause two")\n'
         '    fail("other.", "ctx", "likely mistake: from a branch" if ok else "")\n'
-        '    fail("more.", "ctx", ("likely mistake: " + "; or ".join(why)) if why else "")\n', encoding="utf-8")
+        '    fail("more.", "ctx", ("likely mistake: " + "; or ".join(why)) if why else "")\n'
+        '    fail(sentence("{f} must return " "a tuple.", f=fn), sentence("got {kind}", kind=k))\n', encoding="utf-8")
     assert sorted(suite_strings(tmp_path)) == sorted(["A: the name", "the property.", "cause one", "cause two",
-                                                      "other.", "from a branch", "more."])
+                                                      "other.", "from a branch", "more.", "{f} must return a tuple.",
+                                                      "got {kind}"])
+
+
+def _filled(template: str, samples: dict) -> dict:
+    """A value for each field of template: samples[name] when given, else a token no catalogue knows."""
+    return {name: samples.get(name, f"v{k}") for k, name in enumerate(dict.fromkeys(i18n.FIELD.findall(template)))}
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_every_template_of_a_suite_reads_back_as_its_own_korean_sentence(assignment):
+    """Each sentence a suite builds at run time (grader.diagnosis.sentence), filled in, comes out of the
+    Korean renderer as its own translation with the same values: one line, fields separated by fixed
+    text, no format spec, and no other template (more generic, or the grader's) reads it first."""
+    m = i18n.messages("ko", assignment.hidden_tests_dir / "locale")
+    catalog = translations(po(assignment.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN))
+    templates = [t for t in suite_strings(assignment.hidden_tests_dir) if i18n.FIELD.search(t)]
+    assert len(templates) > 15
+    for template in templates:
+        assert "\n" not in template and not re.search(r"\{\w*[:!]", template), template
+        assert not re.search(r"\}\{", template) and i18n.FIELD.sub("", template).strip(), template
+        values = _filled(template, {})
+        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**values)
+
+
+#: Values of the grader's templates' fields shaped as the worker writes them (TEMPLATES gives patterns).
+GRADER_SAMPLES = {"function": "my_loss", "file": "my_file.py", "line": "3", "kind": "ValueError", "where": ""}
+
+
+def test_every_template_of_the_grader_reads_back_as_its_own_korean_sentence():
+    m = i18n.messages("ko")
+    catalog = translations(po(GRADER / "locale", i18n.GRADER_DOMAIN))
+    for template, _ in i18n.TEMPLATES:
+        values = _filled(template, GRADER_SAMPLES)
+        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**values), template
+    worker = "my_loss is not available: my_file.py: SyntaxError line 7: '(' was never closed"
+    assert m.line(worker) == "my_loss을(를) 호출할 수 없습니다: my_file.py: 7번째 줄의 SyntaxError: '(' was never closed"
+    assert i18n.messages("en").line(worker) == worker
 
 
 @pytest.mark.parametrize("folder, domain", CATALOGUES)
@@ -150,16 +188,37 @@ def prose(markdown: str) -> str:
     return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
 
 
+def english_left(page: str, code_words=()) -> list[str]:
+    """The English sentences left in a Korean feedback page: runs of three English words, or of two of
+    three letters or more, outside what stays English by nature: code (snippets, inline code, calls,
+    identifiers, file names, the names in code_words), numbers, the student's own printed output, and
+    Python's own text (traceback frames, the message after an exception's name). Messages in text
+    fences are read: they are sentences."""
+    text = re.sub(r"^## (?:코드가 출력한 내용|Output your code printed)$.*?^---$", " ", page,
+                  flags=re.MULTILINE | re.DOTALL)  # what the student's code printed
+    text = re.sub(r"^(`{3,})python$.*?^\1$", " ", text, flags=re.MULTILINE | re.DOTALL)  # snippets
+    text = re.sub(r"^`{3,}\w*$", " ", text, flags=re.MULTILINE)  # a message's fence: its text is read
+    text = re.sub(r'^\s*File ".*\n.*$', " ", text, flags=re.MULTILINE)  # a traceback frame and its line
+    text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b[^:\n]*:.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\b[\w.]+\([^()\n]*\)", " 코드 ", text)  # calls such as scores.max(axis=1, keepdims=True)
+    text = re.sub(r"[\w./-]+\.py\b", " 코드 ", text)
+    if code_words:
+        text = re.sub(r"\b(?:{})\b".format("|".join(map(re.escape, code_words))), " 코드 ", text)
+    text = re.sub(r"\b\w*[_\d]\w*\b", " 코드 ", text)
+    return re.findall(r"(?<!\w)(?:[A-Za-z]+[ \t]+){2,}[A-Za-z]+(?!\w)|(?<!\w)[A-Za-z]{3,}[ \t]+[A-Za-z]{3,}(?!\w)",
+                      text)
+
+
 def test_a_korean_page_has_no_english_sentence_left_and_the_english_page_is_unchanged():
     result = half_reg_result()
     ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
-    assert leftovers == [], leftovers
+    assert english_left(ko, ["svm_loss_naive", "sgd_step"]) == []
     assert "정규화 항이 0.5·reg·ΣW²" in ko and "예상되는 실수" in ko and "loss, dW = svm_loss_naive(W, X, y, reg)" in ko
     en = feedback_markdown(result, i18n.messages("en", SUITE_LOCALE))
     assert en == feedback_markdown(result) and "Likely mistake: the regularization term is 0.5" in en
     assert not re.search(r"[\uac00-\ud7a3]", en)
-    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(en))  # the check would see English
+    assert english_left(en, ["svm_loss_naive", "sgd_step"])  # the check would see English
 
 
 def test_an_unknown_language_is_refused():
@@ -249,8 +308,7 @@ def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentenc
     result = half_reg_result()
     ko = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None, i18n.messages("ko", SUITE_LOCALE))
     read = [ko["output"]] + [t["name"] for t in ko["tests"]] + [t.get("output", "") for t in ko["tests"]]
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose("\n".join(read)))
-    assert leftovers == [], leftovers
+    assert english_left("\n".join(read), ["svm_loss_naive", "sgd_step"]) == []
     assert "점수:" in ko["output"] and any("정규화 항이 0.5·reg·ΣW²" in t.get("output", "") for t in ko["tests"])
     en = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None)
     assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
@@ -290,10 +348,8 @@ def test_a_really_graded_submission_with_mistakes_reads_korean_only(tmp_path, as
     assert {t.function for t in result.tests if not t.passed} == broken_functions
     ko = feedback_markdown(result, i18n.messages("ko", assignment.hidden_tests_dir / "locale"))
     assert ko.count("\n### ") >= len(patches) and ko.count("예상되는 실수") >= len(patches)
-    functions = re.compile(r"\b(?:{})\b".format("|".join(f.name for f in assignment.functions)))
-
     def english(page):
-        return re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", functions.sub(" ", prose(page)))
+        return english_left(page, [f.name for f in assignment.functions])
 
     assert english(ko) == [], english(ko)
     assert english(feedback_markdown(result))  # the check sees the English page's sentences
@@ -329,28 +385,6 @@ def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(m
 #: The demo classes graded for real: the students who lose points (the others' pages say nothing more).
 DEMO_CLASSES = {"loss_optimization": ("examples/submissions", ["bob", "carol", "dave", "erin", "mallory"]),
                 "optimization": ("examples/optimization/submissions", ["ben"])}
-
-
-def english_left(page: str, code_words=()) -> list[str]:
-    """The English sentences left in a Korean feedback page: runs of three English words, or of two of
-    three letters or more, outside what stays English by nature: code (snippets, inline code, calls,
-    identifiers, file names, the names in code_words), numbers, the student's own printed output, and
-    Python's own text (traceback frames, the message after an exception's name). Messages in text
-    fences are read: they are sentences."""
-    text = re.sub(r"^## (?:코드가 출력한 내용|Output your code printed)$.*?^---$", " ", page,
-                  flags=re.MULTILINE | re.DOTALL)  # what the student's code printed
-    text = re.sub(r"^(`{3,})python$.*?^\1$", " ", text, flags=re.MULTILINE | re.DOTALL)  # snippets
-    text = re.sub(r"^`{3,}\w*$", " ", text, flags=re.MULTILINE)  # a message's fence: its text is read
-    text = re.sub(r'^\s*File ".*\n.*$', " ", text, flags=re.MULTILINE)  # a traceback frame and its line
-    text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b[^:\n]*:.*$", " ", text, flags=re.MULTILINE)
-    text = re.sub(r"`[^`\n]*`", " ", text)
-    text = re.sub(r"\b[\w.]+\([^()\n]*\)", " 코드 ", text)  # calls such as scores.max(axis=1, keepdims=True)
-    text = re.sub(r"[\w./-]+\.py\b", " 코드 ", text)
-    if code_words:
-        text = re.sub(r"\b(?:{})\b".format("|".join(map(re.escape, code_words))), " 코드 ", text)
-    text = re.sub(r"\b\w*[_\d]\w*\b", " 코드 ", text)
-    return re.findall(r"(?<!\w)(?:[A-Za-z]+[ \t]+){2,}[A-Za-z]+(?!\w)|(?<!\w)[A-Za-z]{3,}[ \t]+[A-Za-z]{3,}(?!\w)",
-                      text)
 
 
 def test_the_english_check_sees_a_leak_and_lets_code_and_python_text_pass():
