@@ -146,6 +146,8 @@ LABELS = (N_("input:"), N_("expected loss:"), N_("expected:"), N_("got:"), N_("h
 _FILE = r"[\w./-]+\.[A-Za-z]\w*"
 _NAME = r"[A-Za-z_]\w*"
 _EXCEPTION = r"\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault)"
+_FOLDER = r"[\w./-]*/"
+_PLACES = r"(?:at the top|in [\w./-]*/).*?"
 #: Sentences the grader itself (its plugin, worker and sandbox) writes into messages, as templates with
 #: the pattern of each field where "any text" would be ambiguous.
 TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
@@ -179,7 +181,40 @@ TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
         "tuples, lists or str-keyed dicts of them)"), {"function": _NAME}),
     (N_("grading stopped after {seconds} s (the submission time limit); tests that did not run score 0"), {}),
     (N_("grading crashed ({how}){where}; tests that did not run score 0"), {"where": r"(?: \(see [^)]*\))?"}),
+    (N_("the worker could not start: it {ending}; its last output:"), {}),
+    (N_("the worker sent an unreadable reply during {function}: {error}"), {"function": _NAME}),
+    (N_("{function} {problem}; the submission's folder was reset and {function} is not called again"),
+     {"function": _NAME}),
+    (N_("wrote more than the {quota} disk quota into its folder"), {}),
+    (N_("wrote more than the {quota} disk quota"), {}),
+    (N_("made part of its folder unreadable to the grader ({error})"), {}),
     (N_("Traceback (most recent call last):"), {}),
+    # what preparing a submission (finding its graded files) notes
+    (N_("{label}: no graded file found: none of {files} {places}, and no notebook defines {functions}; "
+        "nothing to grade"), {"places": _PLACES}),
+    (N_("{places} or in any other folder"), {"places": _PLACES}),
+    (N_("at the top, {places}"), {}),
+    (N_("at the top"), {}),
+    (N_("in {folder}, {places}"), {"folder": _FOLDER}),
+    (N_("in {folder}"), {"folder": _FOLDER}),
+    (N_("{function} is defined differently in {first} and {second}: neither was graded (keep it in one "
+        "notebook, or in a .py file)"), {"function": _NAME, "first": r"\S+", "second": r"\S+"}),
+    (N_("{file} is ambiguous: {first} and {second} differ and neither comes first in the search order; "
+        "neither was graded (keep one)"), {"file": r"\S+", "first": r"\S+", "second": r"\S+"}),
+    (N_("{file}: the grader could not add definitions from a notebook to it (its encoding cannot hold them)"),
+     {"file": r"\S+"}),
+    (N_("{file} was not graded: with the definitions taken from notebooks it is {size}, over the {limit} "
+        "limit for one file"), {"file": r"\S+"}),
+    (N_("{file} was not graded: it is {size}, over the {limit} limit for one file"), {"file": r"\S+"}),
+    (N_("{file}: notebook is not UTF-8 text; not graded"), {"file": r"\S+"}),
+    (N_("{label}: code cell {number} does not parse (line {line}: {error}); its definitions were not graded"),
+     {"number": r"\d+", "line": r"\d+|None"}),
+    (N_("{label} is {size}, over the {limit} a submission may hold; zip refused (submit only your .py files "
+        "and notebooks)"), {}),
+    (N_("{label}: not a valid zip file ({error})"), {}),
+    (N_("{label}: entry {name} cannot be read ({error})"), {}),
+    (N_("{label}: not a valid notebook ({error})"), {}),
+    (N_("{label}: cannot read: {error}"), {}),
 )
 
 

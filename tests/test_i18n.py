@@ -108,7 +108,8 @@ def test_every_template_of_a_suite_reads_back_as_its_own_korean_sentence(assignm
 
 
 #: Values of the grader's templates' fields shaped as the worker writes them (TEMPLATES gives patterns).
-GRADER_SAMPLES = {"function": "my_loss", "file": "my_file.py", "line": "3", "kind": "ValueError", "where": ""}
+GRADER_SAMPLES = {"function": "my_loss", "file": "my_file.py", "line": "3", "kind": "ValueError", "where": "",
+                  "number": "2", "folder": "course/", "places": "at the top"}
 
 
 def test_every_template_of_the_grader_reads_back_as_its_own_korean_sentence():
@@ -116,7 +117,8 @@ def test_every_template_of_the_grader_reads_back_as_its_own_korean_sentence():
     catalog = translations(po(GRADER / "locale", i18n.GRADER_DOMAIN))
     for template, _ in i18n.TEMPLATES:
         values = _filled(template, GRADER_SAMPLES)
-        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**values), template
+        korean = {name: m.line(value) for name, value in values.items()}  # "at the top" is translated too
+        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**korean), template
     worker = "my_loss is not available: my_file.py: SyntaxError line 7: '(' was never closed"
     assert m.line(worker) == "my_loss을(를) 호출할 수 없습니다: my_file.py: 7번째 줄의 SyntaxError: '(' was never closed"
     assert i18n.messages("en").line(worker) == worker
@@ -433,3 +435,33 @@ def test_the_demo_class_graded_in_korean_has_no_english_sentence_left(demo_pages
     leftovers = {student: english_left(ko, code_words) for student, (ko, _) in demo_pages[assignment].items()}
     assert {s: left for s, left in leftovers.items() if left} == {}
     assert all(english_left(en, code_words) for _, en in demo_pages[assignment].values())
+
+
+def test_what_the_worker_and_the_submission_finder_write_reads_korean():
+    """The real texts of the worker (import failures, missing functions, how it ended) and of finding a
+    submission's files, as a student reads them in a Korean page: no English sentence left."""
+    import signal
+
+    from grader.sandbox import worker
+    from grader.sandbox.client import describe_exit
+    from grader.submissions.layout import nothing_found
+    from grader.submissions.tree import over_file_cap
+
+    try:
+        compile("x = (", "my_file.py", "exec")
+    except SyntaxError as exc:
+        syntax = worker.describe_load_error(exc, "/copy")
+    texts = [worker.missing_message("my_loss", "my_file.py", {"my_file.py": syntax}, None),
+             worker.missing_message("my_loss", "my_file.py", {"my_file.py": "missing from the submission"}, None),
+             worker.missing_message("my_loss", "my_file.py", {}, object()),
+             "my_file.py: " + worker.describe_load_error(SystemExit(0), "/copy"),
+             "my_file.py: " + worker.describe_load_error(ImportError("No module named 'torch'"), "/copy"),
+             *[f"the worker {describe_exit(code, 2.0)} during my_loss"
+               for code in (None, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGXCPU, 3)],
+             str(nothing_found("kim.zip", ASSIGNMENT)),
+             over_file_cap("my_file.py", 10 * ASSIGNMENT.limits.file_bytes, ASSIGNMENT.limits)]
+    m = i18n.messages("ko", SUITE_LOCALE)
+    for text in texts:
+        korean = m.message(text)
+        assert re.search(r"[\uac00-\ud7a3]", korean) and english_left(korean, ["my_loss"]) == [], (text, korean)
+        assert i18n.ENGLISH.message(text) == text
