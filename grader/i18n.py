@@ -3,7 +3,11 @@
 Two catalogues make one language: the grader's own (`grader/locale/<lang>/LC_MESSAGES/grader.mo`:
 the words of the feedback page) and the assignment's (`hidden_tests/<name>/locale/<lang>/
 LC_MESSAGES/suite.mo`: its property names, hints and likely mistakes, keyed by their English text).
-English is the source language, so it needs no catalogue. The `.mo` files are compiled from the `.po`
+English is the source language, so it needs no catalogue. A sentence built at run time is translated
+as its template: a catalogue msgid with `{name}` fields (the suite's, written with
+`grader.diagnosis.sentence`, or the grader's TEMPLATES for what the worker and the sandbox write) is
+read back from the English line, translated, and filled with the same field values, each translated
+in turn; numbers and code stay as they are. The `.mo` files are compiled from the `.po`
 files with Babel (`make catalogues`) and committed, so a fresh clone and a released kit read them with
 the standard library alone; `tests/test_i18n.py` checks they are complete and up to date.
 """
