@@ -217,6 +217,7 @@ def test_a_korean_page_has_no_english_sentence_left_and_the_english_page_is_unch
     ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
     assert english_left(ko, ["svm_loss_naive", "sgd_step"]) == []
     assert "정규화 항이 0.5·reg·ΣW²" in ko and "예상되는 실수" in ko and "loss, dW = svm_loss_naive(W, X, y, reg)" in ko
+    assert "샌드박스 수준: 2단계." in ko
     en = feedback_markdown(result, i18n.messages("en", SUITE_LOCALE))
     assert en == feedback_markdown(result) and "Likely mistake: the regularization term is 0.5" in en
     assert not re.search(r"[\uac00-\ud7a3]", en)
