@@ -193,6 +193,9 @@ TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
     (N_("wrote more than the {quota} disk quota"), {}),
     (N_("made part of its folder unreadable to the grader ({error})"), {}),
     (N_("Traceback (most recent call last):"), {}),
+    (N_("This check could not run because of a fault in the grader, not in your code; your instructor has "
+        "been told."), {}),
+    (N_("grader fault in {test}: {fault}"), {"test": r"\S+"}),
     # what preparing a submission (finding its graded files) notes
     (N_("{label}: no graded file found: none of {files} {places}, and no notebook defines {functions}; "
         "nothing to grade"), {"places": _PLACES}),

@@ -443,6 +443,7 @@ def test_what_the_worker_and_the_submission_finder_write_reads_korean():
     submission's files, as a student reads them in a Korean page: no English sentence left."""
     import signal
 
+    from grader.pytest_plugin import GRADER_FAULT_MESSAGE
     from grader.sandbox import worker
     from grader.sandbox.client import describe_exit
     from grader.submissions.layout import nothing_found
@@ -460,7 +461,8 @@ def test_what_the_worker_and_the_submission_finder_write_reads_korean():
              *[f"the worker {describe_exit(code, 2.0)} during my_loss"
                for code in (None, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGXCPU, 3)],
              str(nothing_found("kim.zip", ASSIGNMENT)),
-             over_file_cap("my_file.py", 10 * ASSIGNMENT.limits.file_bytes, ASSIGNMENT.limits)]
+             over_file_cap("my_file.py", 10 * ASSIGNMENT.limits.file_bytes, ASSIGNMENT.limits),
+             GRADER_FAULT_MESSAGE]
     m = i18n.messages("ko", SUITE_LOCALE)
     for text in texts:
         korean = m.message(text)
