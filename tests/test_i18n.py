@@ -23,7 +23,7 @@ from grader.assignment import ManifestError, assignment_names, load_assignment
 from grader.cli import main
 from grader.reports.feedback import feedback_markdown
 from grader.results import SubmissionResult, TestResult
-from grader.suite_strings import suite_strings
+from grader.suite_strings import english_in_fstrings, suite_strings
 
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
@@ -85,6 +85,18 @@ def test_the_suite_strings_include_the_causes_of_constant_likely_mistake_lines(t
                                                       "other.", "from a branch", "more.", "{f} must return a tuple.",
                                                       "got {kind}"])
 
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_no_suite_builds_an_english_sentence_with_an_f_string(assignment):
+    """An f-string's sentence cannot be translated: the suites build theirs with sentence(template, ...)."""
+    assert english_in_fstrings(assignment.hidden_tests_dir) == []
+
+
+def test_the_f_string_check_finds_a_sentence_and_lets_labels_and_values_pass(tmp_path):
+    (tmp_path / "x.py").write_text('a = f"{fn} modified its input {names}"\nb = f"got: {x!r}"\n'
+                                   'c = f"likely mistake: {m}"\nd = f"{k!r}: {v}"\n', encoding="utf-8")
+    assert english_in_fstrings(tmp_path) == ["x.py:1: {…} modified its input {…}"]
 
 def _filled(template: str, samples: dict) -> dict:
     """A value for each field of template: samples[name] when given, else a token no catalogue knows."""

@@ -80,8 +80,9 @@ def check_against(W, l1, l2, got_penalty, got_dW, prop: str, context: str, mista
                           got=repr(got_penalty))
     else:
         k = np.unravel_index(int(np.argmax(np.abs(got_dW - dW))), W.shape)
-        detail = sentence("{entry}: expected {expected}, got {got}", entry=f"dW{[int(i) for i in k]} at W = {float(W[k])!r}",
-                          expected=repr(float(dW[k])), got=repr(float(got_dW[k])))
+        entry = sentence("{entry} at W = {w}", entry=f"dW{[int(i) for i in k]}", w=repr(float(W[k])))
+        detail = sentence("{entry}: expected {expected}, got {got}", entry=entry, expected=repr(float(dW[k])),
+                          got=repr(float(got_dW[k])))
     fail(prop, context, detail, ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
