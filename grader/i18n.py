@@ -60,11 +60,17 @@ class Messages:
 
     def message(self, text: str) -> str:
         """A failed test's message, line by line: a line the suite's catalogue knows is translated, the
-        labels of the diagnosis line ("likely mistake: A; or B") too; numbers and code stay as they are."""
+        labels of the diagnosis line ("likely mistake: A; or B") too; numbers and code stay as they are,
+        and so do the frames of a traceback (the lines indented under its header: the student's code)."""
         out = []
+        traceback_indent = None
         for line in text.splitlines():
             indent = line[: len(line) - len(line.lstrip())]
             body = line.strip()
+            if traceback_indent is not None and len(indent) > len(traceback_indent):
+                out.append(line)
+                continue
+            traceback_indent = indent if body == TRACEBACK else None
             likely = _LIKELY.match(body)
             if likely:
                 causes = self._("; or ").join(self.suite_text(c) for c in likely["causes"].split("; or "))
@@ -144,6 +150,10 @@ def N_(text: str) -> str:
     return text
 
 
+#: The first line of a Python traceback; the lines indented under it are code, never translated.
+TRACEBACK = N_("Traceback (most recent call last):")
+
+
 #: Labels that open a line of a failed test's message (written by the suites' helpers and the grader).
 LABELS = (N_("input:"), N_("expected loss:"), N_("expected:"), N_("got:"), N_("hint:"), N_("look at:"),
           N_("loss before:"), N_("worst entry"), N_("columns (classes) with a wrong gradient:"))
@@ -192,7 +202,7 @@ TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
     (N_("wrote more than the {quota} disk quota into its folder"), {}),
     (N_("wrote more than the {quota} disk quota"), {}),
     (N_("made part of its folder unreadable to the grader ({error})"), {}),
-    (N_("Traceback (most recent call last):"), {}),
+    (TRACEBACK, {}),
     (N_("This check could not run because of a fault in the grader, not in your code; your instructor has "
         "been told."), {}),
     (N_("grader fault in {test}: {fault}"), {"test": r"\S+"}),

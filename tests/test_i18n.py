@@ -480,3 +480,11 @@ def test_what_the_worker_and_the_submission_finder_write_reads_korean():
         korean = m.message(text)
         assert re.search(r"[\uac00-\ud7a3]", korean) and english_left(korean, ["my_loss"]) == [], (text, korean)
         assert i18n.ENGLISH.message(text) == text
+
+
+def test_a_traceback_s_frames_are_code_and_stay_as_they_are():
+    m = i18n.messages("ko", SUITE_LOCALE)
+    frames = '  File "my_file.py", line 3, in my_loss\n    names, W = 0\n  File "my_file.py", line 9, in f\n    a and b'
+    korean = m.message(f"my_loss raised ValueError: bad\n{i18n.TRACEBACK}\n{frames}\nreg = 0.5 instead of 2.5")
+    assert korean == f"my_loss에서 ValueError 예외가 발생했습니다: bad\nTraceback (가장 최근 호출이 마지막):\n{frames}\n" \
+                     "reg = 2.5 대신 reg = 0.5"
