@@ -15,6 +15,12 @@ A hidden test imports this module (it runs in the grader's trusted pytest proces
   shown into a snippet a student pastes into the kit or the notebook (`W = np.array([[...]])`, ...,
   then the call, `{function}` filled with the graded function). Under Hypothesis the last inputs shown
   are those of the final, shrunk example, which is the one that failed.
+* **Sentences built at run time.** `sentence("{function} must return a tuple (loss, dW).",
+  function=fn)` is the English text with its fields filled in (each field's str(); format numbers
+  before passing them). The template is a key of the suite's catalogue (`tests/test_i18n.py` checks
+  that every one has a translation): the grader reads a line of the message back as that template
+  and writes the translation with the same field values (grader.i18n), so numbers and code stay as
+  they are. A template is one line, and its fields are separated by fixed text.
 """
 
 from __future__ import annotations
@@ -55,6 +61,11 @@ def likely_mistake(got, candidates: dict, tol: float) -> str:
         return ""
     tag = f" ({matches[0].id})" if matches[0].id else ""
     return f"likely mistake{tag}: " + "; or ".join(m.text for m in matches)
+
+
+def sentence(template: str, **fields) -> str:
+    """template ("{name} ...", no format specs) with every field replaced by str(value)."""
+    return template.format(**{name: str(value) for name, value in fields.items()})
 
 
 def root_cause(message: str) -> tuple[str, str, str]:

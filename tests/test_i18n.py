@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -24,7 +25,7 @@ from grader.kit_harness import HARNESS_DIR, STAMPED
 from grader.release import kit_files
 from grader.reports.feedback import feedback_markdown
 from grader.results import SubmissionResult, TestResult
-from grader.suite_strings import suite_strings
+from grader.suite_strings import english_in_fstrings, suite_strings
 
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
@@ -82,9 +83,61 @@ def test_the_suite_strings_include_the_causes_of_constant_likely_mistake_lines(t
         'def test_a():\n    """A: the name"""\n'
         '    fail("the property.", "ctx", "likely mistake: cause one; or cause two")\n'
         '    fail("other.", "ctx", "likely mistake: from a branch" if ok else "")\n'
-        '    fail("more.", "ctx", ("likely mistake: " + "; or ".join(why)) if why else "")\n', encoding="utf-8")
+        '    fail("more.", "ctx", ("likely mistake: " + "; or ".join(why)) if why else "")\n'
+        '    fail(sentence("{f} must return " "a tuple.", f=fn), sentence("got {kind}", kind=k))\n', encoding="utf-8")
     assert sorted(suite_strings(tmp_path)) == sorted(["A: the name", "the property.", "cause one", "cause two",
-                                                      "other.", "from a branch", "more."])
+                                                      "other.", "from a branch", "more.", "{f} must return a tuple.",
+                                                      "got {kind}"])
+
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_no_suite_builds_an_english_sentence_with_an_f_string(assignment):
+    """An f-string's sentence cannot be translated: the suites build theirs with sentence(template, ...)."""
+    assert english_in_fstrings(assignment.hidden_tests_dir) == []
+
+
+def test_the_f_string_check_finds_a_sentence_and_lets_labels_and_values_pass(tmp_path):
+    (tmp_path / "x.py").write_text('a = f"{fn} modified its input {names}"\nb = f"got: {x!r}"\n'
+                                   'c = f"likely mistake: {m}"\nd = f"{k!r}: {v}"\n', encoding="utf-8")
+    assert english_in_fstrings(tmp_path) == ["x.py:1: {…} modified its input {…}"]
+
+def _filled(template: str, samples: dict) -> dict:
+    """A value for each field of template: samples[name] when given, else a token no catalogue knows."""
+    return {name: samples.get(name, f"v{k}") for k, name in enumerate(dict.fromkeys(i18n.FIELD.findall(template)))}
+
+
+@pytest.mark.parametrize("assignment", SUITES, ids=lambda a: a.name)
+def test_every_template_of_a_suite_reads_back_as_its_own_korean_sentence(assignment):
+    """Each sentence a suite builds at run time (grader.diagnosis.sentence), filled in, comes out of the
+    Korean renderer as its own translation with the same values: one line, fields separated by fixed
+    text, no format spec, and no other template (more generic, or the grader's) reads it first."""
+    m = i18n.messages("ko", assignment.hidden_tests_dir / "locale")
+    catalog = translations(po(assignment.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN))
+    templates = [t for t in suite_strings(assignment.hidden_tests_dir) if i18n.FIELD.search(t)]
+    assert len(templates) > 15
+    for template in templates:
+        assert "\n" not in template and not re.search(r"\{\w*[:!]", template), template
+        assert not re.search(r"\}\{", template) and i18n.FIELD.sub("", template).strip(), template
+        values = _filled(template, {})
+        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**values)
+
+
+#: Values of the grader's templates' fields shaped as the worker writes them (TEMPLATES gives patterns).
+GRADER_SAMPLES = {"function": "my_loss", "file": "my_file.py", "line": "3", "kind": "ValueError", "where": "",
+                  "number": "2", "folder": "course/", "places": "at the top"}
+
+
+def test_every_template_of_the_grader_reads_back_as_its_own_korean_sentence():
+    m = i18n.messages("ko")
+    catalog = translations(po(GRADER / "locale", i18n.GRADER_DOMAIN))
+    for template, _ in i18n.TEMPLATES:
+        values = _filled(template, GRADER_SAMPLES)
+        korean = {name: m.line(value) for name, value in values.items()}  # "at the top" is translated too
+        assert m.line(diagnosis.sentence(template, **values)) == catalog[template].format(**korean), template
+    worker = "my_loss is not available: my_file.py: SyntaxError line 7: '(' was never closed"
+    assert m.line(worker) == "my_loss을(를) 호출할 수 없습니다: my_file.py: 7번째 줄의 SyntaxError: '(' was never closed"
+    assert i18n.messages("en").line(worker) == worker
 
 
 @pytest.mark.parametrize("folder, domain", CATALOGUES)
@@ -153,16 +206,38 @@ def prose(markdown: str) -> str:
     return re.sub(r"\b\w*[_\d]\w*\b|[^\s\w가-힣]", " ", text)
 
 
+def english_left(page: str, code_words=()) -> list[str]:
+    """The English sentences left in a Korean feedback page: runs of three English words, or of two of
+    three letters or more, outside what stays English by nature: code (snippets, inline code, calls,
+    identifiers, file names, the names in code_words), numbers, the student's own printed output, and
+    Python's own text (traceback frames, the message after an exception's name). Messages in text
+    fences are read: they are sentences."""
+    text = re.sub(r"^## (?:코드가 출력한 내용|Output your code printed)$.*?^---$", " ", page,
+                  flags=re.MULTILINE | re.DOTALL)  # what the student's code printed
+    text = re.sub(r"^(`{3,})python$.*?^\1$", " ", text, flags=re.MULTILINE | re.DOTALL)  # snippets
+    text = re.sub(r"^`{3,}\w*$", " ", text, flags=re.MULTILINE)  # a message's fence: its text is read
+    text = re.sub(r'^\s*File ".*\n.*$', " ", text, flags=re.MULTILINE)  # a traceback frame and its line
+    text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b[^:\n]*:.*$", " ", text, flags=re.MULTILINE)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\b[\w.]+\([^()\n]*\)", " 코드 ", text)  # calls such as scores.max(axis=1, keepdims=True)
+    text = re.sub(r"[\w./-]+\.py\b", " 코드 ", text)
+    if code_words:
+        text = re.sub(r"\b(?:{})\b".format("|".join(map(re.escape, code_words))), " 코드 ", text)
+    text = re.sub(r"\b\w*[_\d]\w*\b", " 코드 ", text)
+    return re.findall(r"(?<!\w)(?:[A-Za-z]+[ \t]+){2,}[A-Za-z]+(?!\w)|(?<!\w)[A-Za-z]{3,}[ \t]+[A-Za-z]{3,}(?!\w)",
+                      text)
+
+
 def test_a_korean_page_has_no_english_sentence_left_and_the_english_page_is_unchanged():
     result = half_reg_result()
     ko = feedback_markdown(result, i18n.messages("ko", SUITE_LOCALE))
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(ko))
-    assert leftovers == [], leftovers
+    assert english_left(ko, ["svm_loss_naive", "sgd_step"]) == []
     assert "정규화 항이 0.5·reg·ΣW²" in ko and "예상되는 실수" in ko and "loss, dW = svm_loss_naive(W, X, y, reg)" in ko
+    assert "샌드박스 수준: 2단계." in ko
     en = feedback_markdown(result, i18n.messages("en", SUITE_LOCALE))
     assert en == feedback_markdown(result) and "Likely mistake: the regularization term is 0.5" in en
     assert not re.search(r"[\uac00-\ud7a3]", en)
-    assert re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose(en))  # the check would see English
+    assert english_left(en, ["svm_loss_naive", "sgd_step"])  # the check would see English
 
 
 def test_an_unknown_language_is_refused():
@@ -288,8 +363,7 @@ def test_gradescope_results_are_in_the_manifest_language_with_no_english_sentenc
     result = half_reg_result()
     ko = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None, i18n.messages("ko", SUITE_LOCALE))
     read = [ko["output"]] + [t["name"] for t in ko["tests"]] + [t.get("output", "") for t in ko["tests"]]
-    leftovers = re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", prose("\n".join(read)))
-    assert leftovers == [], leftovers
+    assert english_left("\n".join(read), ["svm_loss_naive", "sgd_step"]) == []
     assert "점수:" in ko["output"] and any("정규화 항이 0.5·reg·ΣW²" in t.get("output", "") for t in ko["tests"])
     en = gradescope_results(result, ASSIGNMENT, VisibilityPolicy(), None)
     assert "**Score:" in en["output"] and not re.search(r"[\uac00-\ud7a3]", str(en))
@@ -329,10 +403,8 @@ def test_a_really_graded_submission_with_mistakes_reads_korean_only(tmp_path, as
     assert {t.function for t in result.tests if not t.passed} == broken_functions
     ko = feedback_markdown(result, i18n.messages("ko", assignment.hidden_tests_dir / "locale"))
     assert ko.count("\n### ") >= len(patches) and ko.count("예상되는 실수") >= len(patches)
-    functions = re.compile(r"\b(?:{})\b".format("|".join(f.name for f in assignment.functions)))
-
     def english(page):
-        return re.findall(r"\b[A-Za-z]{3,}(?:\s+[A-Za-z]{3,})+\b", functions.sub(" ", prose(page)))
+        return english_left(page, [f.name for f in assignment.functions])
 
     assert english(ko) == [], english(ko)
     assert english(feedback_markdown(result))  # the check sees the English page's sentences
@@ -378,3 +450,96 @@ def test_the_kit_refuses_an_unknown_grader_lang_and_reads_the_korean_catalogue(m
     not_yet = "{function} is not implemented yet (edit {file})"
     assert kit.translation("ko").gettext(not_yet) == "{function}이(가) 아직 구현되지 않았습니다 ({file}을(를) 작성하세요)"
     assert kit.translation("en").gettext(not_yet) == not_yet
+
+
+#: The demo classes graded for real: the students who lose points (the others' pages say nothing more).
+DEMO_CLASSES = {"loss_optimization": ("examples/submissions", ["bob", "carol", "dave", "erin", "mallory"]),
+                "optimization": ("examples/optimization/submissions", ["ben"])}
+
+
+def test_the_english_check_sees_a_leak_and_lets_code_and_python_text_pass():
+    assert english_left("```text\n  input: W and dW of shape (1,)\n```\n")
+    assert english_left("- softmax_loss (-35점): softmax_loss is not available: softmax.py: 제출물에 없습니다\n")
+    assert english_left("at index (0,): W = 1.0\n") == [] and english_left("after your step: 1.0\n")
+    assert english_left("```python\nloss, dW = svm_loss_naive(W, X, y, reg)\nFalsifying example: f(\n```\n"
+                        "`W -= ...`는 scores.max(axis=1, keepdims=True)\nSyntaxError 7번째 줄: '(' was never closed\n"
+                        'Traceback\n  File "linear_svm.py", line 26, in svm_loss_vectorized\n    raise Not Implemented Now\n'
+                        "## 코드가 출력한 내용\n\n```text\nRuntimeWarning: overflow encountered in exp\n```\n\n---\n") == []
+
+
+@pytest.fixture(scope="module")
+def demo_pages(tmp_path_factory) -> dict:
+    """{assignment: {student: (Korean page, English page)}}: each demo class graded with --lang ko (the
+    students who lose points), the English page written from the same results."""
+    import subprocess
+    import sys
+
+    from grader.assignment import DEFAULT_ROOT
+
+    pages = {}
+    for name, (folder, students) in DEMO_CLASSES.items():
+        out = tmp_path_factory.mktemp(name) / "reports"
+        only = [arg for student in students for arg in ("--only", student)]
+        proc = subprocess.run([str(Path(sys.executable).parent / "grader"), "grade", "--assignment", name,
+                               str(DEFAULT_ROOT / folder), "-o", str(out), "--lang", "ko", "--jobs", "2",
+                               "--quiet", *only], check=False, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr
+        pages[name] = {}
+        for student in students:
+            data = (out / "results" / f"{student}.json").read_text(encoding="utf-8")
+            result = SubmissionResult.from_json(json.loads(data))
+            pages[name][student] = ((out / "feedback" / f"{student}.md").read_text(encoding="utf-8"),
+                                    feedback_markdown(result))
+    return pages
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", list(DEMO_CLASSES))
+def test_the_demo_class_graded_in_korean_has_no_english_sentence_left(demo_pages, assignment):
+    """Every page of the demo class graded with --lang ko: no English sentence outside code, Python's
+    own text and the student's output (the graded functions' and their arguments' names are code)."""
+    spec = load_assignment(assignment)
+    code_words = [f.name for f in spec.functions] + ["dW", "dw", "loss", "reg", "next_w", "config", "learning_rate"]
+    leftovers = {student: english_left(ko, code_words) for student, (ko, _) in demo_pages[assignment].items()}
+    assert {s: left for s, left in leftovers.items() if left} == {}
+    assert all(english_left(en, code_words) for _, en in demo_pages[assignment].values())
+
+
+def test_what_the_worker_and_the_submission_finder_write_reads_korean():
+    """The real texts of the worker (import failures, missing functions, how it ended) and of finding a
+    submission's files, as a student reads them in a Korean page: no English sentence left."""
+    import signal
+
+    from grader.pytest_plugin import GRADER_FAULT_MESSAGE
+    from grader.sandbox import worker
+    from grader.sandbox.client import describe_exit
+    from grader.submissions.layout import nothing_found
+    from grader.submissions.tree import over_file_cap
+
+    try:
+        compile("x = (", "my_file.py", "exec")
+    except SyntaxError as exc:
+        syntax = worker.describe_load_error(exc, "/copy")
+    texts = [worker.missing_message("my_loss", "my_file.py", {"my_file.py": syntax}, None),
+             worker.missing_message("my_loss", "my_file.py", {"my_file.py": "missing from the submission"}, None),
+             worker.missing_message("my_loss", "my_file.py", {}, object()),
+             "my_file.py: " + worker.describe_load_error(SystemExit(0), "/copy"),
+             "my_file.py: " + worker.describe_load_error(ImportError("No module named 'torch'"), "/copy"),
+             *[f"the worker {describe_exit(code, 2.0)} during my_loss"
+               for code in (None, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGXCPU, 3)],
+             str(nothing_found("kim.zip", ASSIGNMENT)),
+             over_file_cap("my_file.py", 10 * ASSIGNMENT.limits.file_bytes, ASSIGNMENT.limits),
+             GRADER_FAULT_MESSAGE]
+    m = i18n.messages("ko", SUITE_LOCALE)
+    for text in texts:
+        korean = m.message(text)
+        assert re.search(r"[\uac00-\ud7a3]", korean) and english_left(korean, ["my_loss"]) == [], (text, korean)
+        assert i18n.ENGLISH.message(text) == text
+
+
+def test_a_traceback_s_frames_are_code_and_stay_as_they_are():
+    m = i18n.messages("ko", SUITE_LOCALE)
+    frames = '  File "my_file.py", line 3, in my_loss\n    names, W = 0\n  File "my_file.py", line 9, in f\n    a and b'
+    korean = m.message(f"my_loss raised ValueError: bad\n{i18n.TRACEBACK}\n{frames}\nreg = 0.5 instead of 2.5")
+    assert korean == f"my_loss에서 ValueError 예외가 발생했습니다: bad\nTraceback (가장 최근 호출이 마지막):\n{frames}\n" \
+                     "reg = 2.5 대신 reg = 0.5"

@@ -134,10 +134,15 @@ def failures_markdown(tests: list[TestResult], m: Messages = ENGLISH) -> list[st
 
 
 def _sandbox(level: str, m: Messages) -> str:
-    """The sandbox level; outside English only its name ("level 2"), the layers' list is the grader's jargon."""
+    """The sandbox level; outside English only its number ("level 2" in words), the layers' list is the
+    grader's jargon."""
     if not level:
         return m._("unknown")
-    return level if m.lang == "en" else level.split(":")[0]
+    if m.lang == "en":
+        return level
+    name = level.split(":")[0]
+    number = re.fullmatch(r"level (\d+)", name)
+    return m._("level {number}").format(number=number[1]) if number else m._("no isolation")
 
 
 def feedback_markdown(result: SubmissionResult, m: Messages = ENGLISH) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.diagnosis import Mistake, likely_mistake, show_inputs
+from grader.diagnosis import Mistake, likely_mistake, sentence, show_inputs
 
 #: Mistakes that loss and gradient checks of every loss function diagnose (one id per slip, so the
 #: feedback shows a 0.5·reg convention once however many properties it broke).
@@ -75,17 +75,19 @@ def loss_and_grad(out, W, fn: str) -> tuple[float, np.ndarray]:
     """
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         fail(
-            f"{fn} must return a tuple (loss, dW).",
-            f"got: {type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""),
+            sentence("{function} must return a tuple (loss, dW).", function=fn),
+            (sentence("got: {kind} of length {length}", kind=type(out).__name__, length=len(out))
+             if isinstance(out, (tuple, list)) else f"got: {type(out).__name__}"),
             "hint: end the function with `return loss, dW`.",
         )
     loss, dW = out
     if np.ndim(loss) != 0 or not np.isrealobj(loss):
-        fail(f"{fn}: the loss must be one real number.", f"got: {type(loss).__name__} with shape {np.shape(loss)}",
+        fail(sentence("{function}: the loss must be one real number.", function=fn),
+             sentence("got: {kind} with shape {shape}", kind=type(loss).__name__, shape=np.shape(loss)),
              "hint: sum or average over the examples so the loss is a single float.")
     if not isinstance(dW, np.ndarray) or dW.shape != W.shape:
-        fail(f"{fn}: dW must be a numpy array with W's shape {W.shape}.",
-             f"got: {type(dW).__name__} with shape {np.shape(dW)}",
+        fail(sentence("{function}: dW must be a numpy array with W's shape {shape}.", function=fn, shape=W.shape),
+             sentence("got: {kind} with shape {shape}", kind=type(dW).__name__, shape=np.shape(dW)),
              "hint: start from dW = np.zeros_like(W) (or build it with X.T.dot(...)), shape (D, C).")
     return float(loss), dW.astype(np.float64)
 
@@ -117,11 +119,18 @@ def assert_grad_close(prop: str, got: np.ndarray, accepted: list[np.ndarray], to
     fail(
         prop,
         context,
-        f"worst entry dW[{d}, {c}]: expected {float(expected[d, c])!r}, got {float(got[d, c])!r} (allowed error {tol:.2g})",
-        f"columns (classes) with a wrong gradient: {bad_cols[:12]}{' ...' if len(bad_cols) > 12 else ''}"
-        + (" (both accepted subgradients were tried: this is not a hinge-kink choice)" if len(accepted) > 1 else ""),
+        sentence("worst entry dW[{d}, {c}]: expected {expected}, got {got} (allowed error {allowed})", d=d, c=c,
+                 expected=repr(float(expected[d, c])), got=repr(float(got[d, c])), allowed=f"{tol:.2g}"),
+        (sentence("columns (classes) with a wrong gradient: {columns} (both accepted subgradients were tried: "
+                  "this is not a hinge-kink choice)", columns=_columns(bad_cols)) if len(accepted) > 1
+         else f"columns (classes) with a wrong gradient: {_columns(bad_cols)}"),
         likely_mistake(got, mistakes or {}, max(tol, 1e-9 * float(np.abs(expected).max(initial=1.0)))),
     )
+
+
+def _columns(columns: list[int]) -> str:
+    """The first 12 column numbers as a list literal, '...' after them when there are more."""
+    return f"{columns[:12]}{' ...' if len(columns) > 12 else ''}"
 
 
 def assert_regularization_split(W, X, y, reg, with_reg, without_reg) -> None:
@@ -134,11 +143,11 @@ def assert_regularization_split(W, X, y, reg, with_reg, without_reg) -> None:
     tol = tolerance(W, X, reg, np.float64)
     r = reg * float(np.sum(W * W))
     context = describe(W, X, y, reg)
-    assert_loss_close(f"Raising reg from 0 to {reg} must add exactly reg·ΣW² to the loss.",
+    assert_loss_close(sentence("Raising reg from 0 to {reg} must add exactly reg·ΣW² to the loss.", reg=reg),
                       loss_r - loss_0, r, 2 * tol.loss, context,
                       {REG_HALF: 0.5 * r, REG_MISSING: 0.0,
                        "the regularization uses ΣW instead of ΣW²": reg * float(np.sum(W))})
-    assert_grad_close(f"Raising reg from 0 to {reg} must add exactly 2·reg·W to dW.",
+    assert_grad_close(sentence("Raising reg from 0 to {reg} must add exactly 2·reg·W to dW.", reg=reg),
                       dW_r - dW_0, [2 * reg * W], 2 * tol.grad, context,
                       {REG_HALF_GRAD: reg * W, REG_MISSING_GRAD: 0 * W})
 

@@ -12,6 +12,7 @@ from prop_checks import (
     describe,
     fail,
     loss_and_grad,
+    sentence,
     tolerance,
 )
 from prop_problems import Inputs
@@ -28,13 +29,16 @@ def check_return_types(student, fn: str, inputs: Inputs, dW_hint: str) -> None:
     loss_and_grad(out, inputs.W, fn)
     loss_value, dW = out
     if not isinstance(out, tuple):
-        fail(f"{fn} must return a tuple (loss, dW).", f"got a {type(out).__name__}")
+        fail(sentence("{function} must return a tuple (loss, dW).", function=fn),
+             sentence("got a {kind}", kind=type(out).__name__))
     if not isinstance(loss_value, (float, np.floating)):
-        fail(f"{fn}: the loss must be a float.", f"got {type(loss_value).__name__}: {loss_value!r}",
+        fail(sentence("{function}: the loss must be a float.", function=fn),
+             sentence("got {kind}: {value}", kind=type(loss_value).__name__, value=repr(loss_value)),
              "hint: an array with one element is not a float; use float(...) or .sum().")
     if not np.issubdtype(dW.dtype, np.floating) or dW.dtype.itemsize < inputs.W.dtype.itemsize:
-        fail(f"{fn}: dW must be a floating-point array at least as precise as W ({inputs.W.dtype}).",
-             f"got dtype {dW.dtype}", f"hint: {dW_hint}")
+        fail(sentence("{function}: dW must be a floating-point array at least as precise as W ({dtype}).",
+                      function=fn, dtype=inputs.W.dtype),
+             sentence("got dtype {dtype}", dtype=dW.dtype), f"hint: {dW_hint}")
 
 
 def check_inputs_not_modified(student, fn: str, inputs: Inputs) -> None:
@@ -42,14 +46,17 @@ def check_inputs_not_modified(student, fn: str, inputs: Inputs) -> None:
     first, mutated = call_and_check_mutation(student, fn, *inputs.args())
     if mutated:
         names = ", ".join("WXy"[i] for i in mutated if i < 3)
-        fail(f"{fn} modified its input {names}: callers (a gradient check, a training loop) reuse these arrays.",
+        fail(sentence("{function} modified its input {names}: callers (a gradient check, a training loop) reuse "
+                      "these arrays.", function=fn, names=names),
              describe(*inputs.args()))
     loss1, dW1 = loss_and_grad(first, inputs.W, fn)
     loss2, dW2 = run_loss(student, fn, inputs)
     tol = tolerance(inputs.W, inputs.X, inputs.reg, inputs.W.dtype)
-    assert_loss_close(f"{fn} must depend only on its inputs: a second identical call must give the same loss.",
+    assert_loss_close(sentence("{function} must depend only on its inputs: a second identical call must give the "
+                               "same loss.", function=fn),
                       loss2, loss1, tol.loss, describe(*inputs.args()))
-    assert_grad_close(f"{fn} must depend only on its inputs: a second identical call must give the same dW.",
+    assert_grad_close(sentence("{function} must depend only on its inputs: a second identical call must give the "
+                               "same dW.", function=fn),
                       dW2, [dW1], tol.grad, describe(*inputs.args()))
 
 
@@ -59,11 +66,12 @@ def check_mean_over_examples(student, fn: str, inputs: Inputs, order: np.ndarray
     loss, dW = run_loss(student, fn, inputs)
     tol = tolerance(W, np.vstack([X] * copies), reg, np.float64)
     context = describe(*inputs.args())
-    for label, Xs, ys in (("shuffled", X[order], y[order]),
-                          (f"repeated {copies} times", np.vstack([X] * copies), np.concatenate([y] * copies))):
+    for label, Xs, ys in ((sentence("shuffled"), X[order], y[order]),
+                          (sentence("repeated {copies} times", copies=copies), np.vstack([X] * copies), np.concatenate([y] * copies))):
         other_loss, other_dW = run_loss(student, fn, Inputs(W, Xs, ys, reg))
-        assert_loss_close(f"The loss is a mean over examples: the batch {label} must give the same loss.",
+        assert_loss_close(sentence("The loss is a mean over examples: the batch {how} must give the same loss.",
+                                   how=label),
                           other_loss, loss, 2 * tol.loss, context,
                           {NOT_MEAN: copies * loss})
-        assert_grad_close(f"dW is a mean over examples: the batch {label} must give the same dW.",
+        assert_grad_close(sentence("dW is a mean over examples: the batch {how} must give the same dW.", how=label),
                           other_dW, [dW], 2 * tol.grad, context)

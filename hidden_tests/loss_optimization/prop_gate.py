@@ -9,7 +9,7 @@ vacuous function ignores it too."""
 from __future__ import annotations
 
 import numpy as np
-from prop_checks import loss_and_grad
+from prop_checks import loss_and_grad, sentence
 from prop_problems import Inputs, Problem, build, rng_for
 
 #: The fixed ordinary problem the gate probes with: a random W and reg > 0, so the loss responds to each input.
@@ -17,7 +17,7 @@ PROBE = Problem(N=7, D=5, C=4, reg=0.5, seed=1)
 #: The other regularization strength the gate compares with.
 OTHER_REG = 2.5
 #: What the properties behind the gate have in common, for its messages.
-VACUOUS = "types, gradient consistency, invariances, purity, being loop-free or fast"
+VACUOUS = sentence("types, gradient consistency, invariances, purity, being loop-free or fast")
 
 
 def ignores_its_input(student, function: str, base_seed: int) -> str:
@@ -39,9 +39,11 @@ def does_no_work(student, function: str, base_seed: int) -> str:
     try:
         return _ignores_its_input(student, function, base_seed)
     except Exception as exc:  # noqa: BLE001 - the student's failure is the verdict here
-        return (f"{function} failed on an ordinary problem (N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}, "
-                f"reg = {PROBE.reg}): {type(exc).__name__}: {str(exc)[:300]}. A function that does no work earns no "
-                f"points for properties a function that does nothing also has ({VACUOUS}).")
+        return (sentence("{function} failed on an ordinary problem (N = {N}, D = {D}, C = {C}, reg = {reg}): a "
+                         "function that does no work earns no points for properties a function that does nothing "
+                         "also has ({vacuous}).", function=function, N=PROBE.N, D=PROBE.D, C=PROBE.C, reg=PROBE.reg,
+                         vacuous=VACUOUS)
+                + f"\n  {type(exc).__name__}: {str(exc)[:300]}")
 
 
 def _ignores_its_input(student, function: str, base_seed: int) -> str:
@@ -54,10 +56,10 @@ def _ignores_its_input(student, function: str, base_seed: int) -> str:
     base = build(PROBE, base_seed)
     rng = rng_for(PROBE, base_seed, stream=7)
     changes = {
-        "W": ("W = 0 instead of a random W", Inputs(np.zeros_like(base.W), base.X, base.y, base.reg)),
-        "X": ("another random X", Inputs(base.W, rng.standard_normal(base.X.shape), base.y, base.reg)),
-        "y": ("every label y[i] moved to the next class", Inputs(base.W, base.X, (base.y + 1) % PROBE.C, base.reg)),
-        "reg": (f"reg = {OTHER_REG} instead of {base.reg}", Inputs(base.W, base.X, base.y, OTHER_REG)),
+        "W": (sentence("W = 0 instead of a random W"), Inputs(np.zeros_like(base.W), base.X, base.y, base.reg)),
+        "X": (sentence("another random X"), Inputs(base.W, rng.standard_normal(base.X.shape), base.y, base.reg)),
+        "y": (sentence("every label y[i] moved to the next class"), Inputs(base.W, base.X, (base.y + 1) % PROBE.C, base.reg)),
+        "reg": (sentence("reg = {other} instead of {reg}", other=OTHER_REG, reg=base.reg), Inputs(base.W, base.X, base.y, OTHER_REG)),
     }
     loss, dW = loss_and_grad(call(base), base.W, function)
     ignored = []
@@ -68,10 +70,11 @@ def _ignores_its_input(student, function: str, base_seed: int) -> str:
     if all(name == "reg" for name, _ in ignored):  # forgetting reg everywhere is one mistake, named by its own
         return ""                                  # properties: it keeps the points of what it does honestly
     names = _joined([name for name, _ in ignored])
-    return (f"{function} returned the same loss ({loss!r}) and dW when only {names} changed "
-            f"({'; '.join(how for _, how in ignored)}; N = {PROBE.N}, D = {PROBE.D}, C = {PROBE.C}): "
-            f"a function that ignores {names} earns no points for properties a function that ignores its "
-            f"input also has ({VACUOUS}).")
+    return sentence("{function} returned the same loss ({loss}) and dW when only {names} changed ({changes}; "
+                    "N = {N}, D = {D}, C = {C}): a function that ignores {names} earns no points for properties "
+                    "a function that ignores its input also has ({vacuous}).", function=function, loss=repr(loss),
+                    names=names, changes="; ".join(how for _, how in ignored), N=PROBE.N, D=PROBE.D, C=PROBE.C,
+                    vacuous=VACUOUS)
 
 
 def _sgd_ignores(student, base_seed: int) -> str:
@@ -84,22 +87,22 @@ def _sgd_ignores(student, base_seed: int) -> str:
     if not isinstance(out, np.ndarray) or out.shape != W.shape:
         return ""
     if np.array_equal(out, W, equal_nan=True):
-        return ("sgd_step returned W unchanged for a non-zero gradient and learning_rate = 0.1: an update "
-                "that does nothing earns no points for properties a no-op also has (no mutation, rate 0).")
+        return sentence("sgd_step returned W unchanged for a non-zero gradient and learning_rate = 0.1: an update "
+                        "that does nothing earns no points for properties a no-op also has (no mutation, rate 0).")
     changes = {
-        "W": ("another random W", (rng.standard_normal(W.shape), dW.copy(), 0.1)),
-        "dW": ("another random dW", (W.copy(), rng.standard_normal(W.shape), 0.1)),
-        "learning_rate": ("learning_rate = 0.2 instead of 0.1", (W.copy(), dW.copy(), 0.2)),
+        "W": (sentence("another random W"), (rng.standard_normal(W.shape), dW.copy(), 0.1)),
+        "dW": (sentence("another random dW"), (W.copy(), rng.standard_normal(W.shape), 0.1)),
+        "learning_rate": (sentence("learning_rate = 0.2 instead of 0.1"), (W.copy(), dW.copy(), 0.2)),
     }
     ignored = [(name, how) for name, (how, args) in changes.items()
                if np.array_equal(np.asarray(student.sgd_step(*args)), out, equal_nan=True)]
     if len(ignored) < len(changes):  # ignoring one argument (W - dW, -lr·dW) is a real mistake, not a no-op
         return ""
-    return (f"sgd_step returned the same update whatever W, dW and learning_rate "
-            f"({'; '.join(how for _, how in ignored)}): an update that ignores its input earns no points for "
-            "properties a no-op also has (no mutation, rate 0).")
+    return sentence("sgd_step returned the same update whatever W, dW and learning_rate ({changes}): an update "
+                    "that ignores its input earns no points for properties a no-op also has (no mutation, rate 0).",
+                    changes="; ".join(how for _, how in ignored))
 
 
 def _joined(names: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else sentence("{names} and {last}", names=", ".join(names[:-1]), last=names[-1])

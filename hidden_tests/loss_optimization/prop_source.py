@@ -17,14 +17,16 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.diagnosis import sentence
+
 LOOPS = {
-    ast.For: "a for loop",
-    ast.AsyncFor: "an async for loop",
-    ast.While: "a while loop",
-    ast.ListComp: "a list comprehension",
-    ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension",
-    ast.GeneratorExp: "a generator expression",
+    ast.For: sentence("a for loop"),
+    ast.AsyncFor: sentence("an async for loop"),
+    ast.While: sentence("a while loop"),
+    ast.ListComp: sentence("a list comprehension"),
+    ast.SetComp: sentence("a set comprehension"),
+    ast.DictComp: sentence("a dict comprehension"),
+    ast.GeneratorExp: sentence("a generator expression"),
 }
 #: Calls that run a Python function once per element: loops in disguise.
 DISGUISED_LOOPS = {"map", "filter", "reduce", "vectorize", "apply_along_axis", "apply_over_axes", "frompyfunc",
@@ -152,7 +154,8 @@ class _Module:
         for owner, node in functions.items():
             reached = {n for inner, _ in self.closure(_names(_body(node))) for n in [_owner_name(inner)]}
             if owner in reached:
-                found.append(f"line {node.lineno}: recursion, a loop by another name (in {owner})")
+                found.append(f"line {node.lineno}: "
+                             + sentence("recursion, a loop by another name (in {owner})", owner=owner))
         return found
 
     def unreadable(self, node: ast.AST, owner: str, name: str) -> list[str]:
@@ -160,20 +163,24 @@ class _Module:
         submission's own files, `name` bound by an import."""
         why = []
         if isinstance(node, (ast.Import, ast.ImportFrom)) and name in _bound_names(node):
-            why.append(f"line {node.lineno}: {name} is bound by an import, whose code this check does not read")
+            why.append(f"line {node.lineno}: "
+                       + sentence("{name} is bound by an import, whose code this check does not read", name=name))
         allowed = {id(call.func) for call in ast.walk(node) if self._imports_other_library(call)}
         for inner in ast.walk(node):
             if id(inner) in allowed:
                 continue
             if isinstance(inner, ast.Attribute) and inner.attr == name and isinstance(inner.ctx, ast.Store):
-                why.append(f"line {inner.lineno}: an assignment to .{name} (in {owner}) rebinds it at run time")
+                why.append(f"line {inner.lineno}: " + sentence("an assignment to .{name} (in {owner}) rebinds it at "
+                                                               "run time", name=name, owner=owner))
             elif isinstance(inner, ast.Name) and inner.id in DYNAMIC_NAMES:
-                why.append(f"line {inner.lineno}: {inner.id} (in {owner}) can rebind or fetch functions by name")
+                why.append(f"line {inner.lineno}: " + sentence("{name} (in {owner}) can rebind or fetch functions by "
+                                                               "name", name=inner.id, owner=owner))
             elif isinstance(inner, ast.Attribute) and inner.attr in DYNAMIC_ATTRIBUTES:
-                why.append(f"line {inner.lineno}: .{inner.attr} (in {owner}) can rebind or fetch functions by name")
+                why.append(f"line {inner.lineno}: " + sentence("{name} (in {owner}) can rebind or fetch functions by "
+                                                               "name", name="." + inner.attr, owner=owner))
             elif isinstance(inner, ast.Import | ast.ImportFrom) and self._imports_local(inner):
-                why.append(f"line {inner.lineno}: an import of the submission's own code (in {owner}), "
-                           "which this check does not follow")
+                why.append(f"line {inner.lineno}: " + sentence("an import of the submission's own code (in {owner}), "
+                                                               "which this check does not follow", owner=owner))
         return why
 
     def _imports_other_library(self, node: ast.AST) -> bool:
@@ -256,11 +263,12 @@ def _loops(node: ast.AST, owner: str) -> list[str]:
         if inside:
             what = LOOPS.get(type(current))
             if what:
-                found.append(f"line {current.lineno}: {what} (in {where})")
+                found.append(f"line {current.lineno}: " + sentence("{what} (in {owner})", what=what, owner=where))
             if isinstance(current, ast.Call):
                 called = getattr(current.func, "id", None) or getattr(current.func, "attr", None)
                 if called in DISGUISED_LOOPS:
-                    found.append(f"line {current.lineno}: {called}(), a loop in disguise (in {where})")
+                    found.append(f"line {current.lineno}: "
+                                 + sentence("{called}(), a loop in disguise (in {owner})", called=called, owner=where))
         for child in ast.iter_child_nodes(current):
             visit(child, inside, where)
 

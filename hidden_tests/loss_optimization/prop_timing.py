@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.diagnosis import sentence
+
 #: A size where a loop's cost dominates the cost of passing X to the submission (2 MB): a correct
 #: vectorization measures 9-18x faster than the reference loop here even on a loaded machine, a loop ~1x.
 SPEED_N, SPEED_D, SPEED_C = 2000, 128, 10
@@ -121,10 +123,11 @@ def speedup(call, loop, reference_s: float, base_seed: int, check) -> Measuremen
             block = check(call(*timed.block), timed.block[0])
             if not same_computation(big, block):
                 return Measurement(min(loop_times), min(yours), 0.0, different=(
-                    f"on {SPEED_N} examples made of {COPIES} shuffled copies of {BLOCK_N} examples (reg = 0) your "
-                    f"loss is {big[0]!r}, on those {BLOCK_N} alone {block[0]!r}: the loss and dW on the copies "
-                    f"must be the same (a mean over examples) or {COPIES}x (a sum), or the timed call computes "
-                    "something other than what your function computes on small inputs"))
+                    sentence("on {N} examples made of {copies} shuffled copies of {block} examples (reg = 0) your "
+                             "loss is {big}, on those {block} alone {small}: the loss and dW on the copies must be "
+                             "the same (a mean over examples) or {copies}x (a sum), or the timed call computes "
+                             "something other than what your function computes on small inputs", N=SPEED_N,
+                             copies=COPIES, block=BLOCK_N, big=repr(big[0]), small=repr(block[0]))))
         measured = Measurement(min(loop_times), min(yours), min(loop_times) / max(min(yours), 1e-9))
         if measured.speedup >= REQUIRED_SPEEDUP:
             return measured

@@ -8,7 +8,7 @@ import prop_oracle as oracle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from prop_checks import call_and_check_mutation, fail
+from prop_checks import call_and_check_mutation, fail, sentence
 from prop_problems import build, problems
 
 FN = "sgd_step"
@@ -50,11 +50,12 @@ def steps(rates=(0.1, 1e-3, 1.0, 0.5, 3.0)) -> st.SearchStrategy[Step]:
 def checked_result(out, W) -> np.ndarray:
     """The new weights as float64, after checking they are a float array shaped like W."""
     if not isinstance(out, np.ndarray) or out.shape != W.shape:
-        fail(f"{FN} must return a numpy array shaped like W {W.shape}.",
-             f"got {type(out).__name__} with shape {np.shape(out)}",
+        fail(sentence("{function} must return a numpy array shaped like W {shape}.", function=FN, shape=W.shape),
+             sentence("got {kind} with shape {shape}", kind=type(out).__name__, shape=np.shape(out)),
              "hint: return W - learning_rate * dW (a new array).")
     if not np.issubdtype(out.dtype, np.floating) or out.dtype.itemsize < W.dtype.itemsize:
-        fail(f"{FN}: the new weights must be floats at least as precise as W ({W.dtype}).", f"got dtype {out.dtype}")
+        fail(sentence("{function}: the new weights must be floats at least as precise as W ({dtype}).", function=FN,
+                      dtype=W.dtype), sentence("got dtype {dtype}", dtype=out.dtype))
     return out.astype(np.float64)
 
 
@@ -76,9 +77,11 @@ def test_sgd_step_is_the_update(student, base_seed, step):
     why = [m for m, value in mistakes.items() if np.allclose(got, value, rtol=1e-5, atol=1e-6)]
     k = np.unravel_index(int(np.argmax(np.abs(got - expected))), W.shape)
     fail("sgd_step must return W - learning_rate * dW.",
-         f"input: W and dW of shape {W.shape}, {W.dtype}, learning_rate = {lr}",
-         f"at index {tuple(int(i) for i in k)}: W = {float(W64[k])!r}, dW = {float(dW64[k])!r}, "
-         f"expected {float(expected[k])!r}, got {float(got[k])!r}",
+         sentence("input: W and dW of shape {shape}, {dtype}, learning_rate = {lr}", shape=W.shape, dtype=W.dtype,
+                  lr=lr),
+         sentence("at index {index}: W = {W}, dW = {dW}, expected {expected}, got {got}",
+                  index=tuple(int(i) for i in k), W=repr(float(W64[k])), dW=repr(float(dW64[k])),
+                  expected=repr(float(expected[k])), got=repr(float(got[k]))),
          ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
@@ -92,8 +95,10 @@ def test_sgd_step_does_not_modify_inputs(student, base_seed, step):
     out, mutated = call_and_check_mutation(student, FN, W, dW, step.learning_rate)
     if mutated:
         names = ", ".join(("W", "dW", "learning_rate")[i] for i in mutated if i < 3)
-        fail(f"{FN} modified its input {names}: it must return the new weights and leave W and dW as they were.",
-             f"input: W and dW of shape {W.shape}, {W.dtype}, learning_rate = {step.learning_rate}")
+        fail(sentence("{function} modified its input {names}: it must return the new weights and leave W and dW as "
+                      "they were.", function=FN, names=names),
+             sentence("input: W and dW of shape {shape}, {dtype}, learning_rate = {lr}", shape=W.shape,
+                      dtype=W.dtype, lr=step.learning_rate))
     checked_result(out, W)
 
 
@@ -107,8 +112,9 @@ def test_sgd_step_zero_rate_keeps_weights(student, base_seed, step):
     if not np.array_equal(got, W.astype(np.float64)):
         k = np.unravel_index(int(np.argmax(np.abs(got - W))), W.shape)
         fail("With learning_rate = 0, sgd_step must return W unchanged.",
-             f"input: W and dW of shape {W.shape}, {W.dtype}",
-             f"at index {tuple(int(i) for i in k)}: W = {float(W[k])!r}, got {float(got[k])!r}",
+             sentence("input: W and dW of shape {shape}, {dtype}", shape=W.shape, dtype=W.dtype),
+             sentence("at index {index}: W = {W}, got {got}", index=tuple(int(i) for i in k), W=repr(float(W[k])),
+                      got=repr(float(got[k]))),
              "likely mistake: the learning rate is ignored (W - dW)" if np.allclose(got, W - dW) else "")
 
 
@@ -128,5 +134,7 @@ def test_sgd_step_decreases_convex_loss(student, base_seed, problem):
     required = loss - 0.25 * lr * float(np.sum(dW * dW))
     if not new_loss <= required + 1e-12 * max(1.0, abs(loss)):
         fail("One gradient step with a small learning rate must decrease a smooth convex loss.",
-             f"softmax loss on N = {problem.N}, D = {problem.D}, C = {problem.C}, learning_rate = {lr:.3g}",
-             f"loss before: {loss!r}; after your step: {new_loss!r} (should be at most {required!r})")
+             sentence("softmax loss on N = {N}, D = {D}, C = {C}, learning_rate = {lr}", N=problem.N, D=problem.D,
+                      C=problem.C, lr=f"{lr:.3g}"),
+             sentence("loss before: {before}; after your step: {after} (should be at most {required})",
+                      before=repr(loss), after=repr(new_loss), required=repr(required)))

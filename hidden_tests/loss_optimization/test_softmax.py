@@ -18,6 +18,7 @@ from prop_checks import (
     assert_regularization_split,
     describe,
     fail,
+    sentence,
     tolerance,
 )
 from prop_common import check_inputs_not_modified, check_mean_over_examples, check_return_types, run_loss
@@ -86,7 +87,7 @@ def test_softmax_at_zero_weights(student, base_seed, problem):
     W, X, y, reg = inputs.args()
     n, c = X.shape[0], W.shape[1]
     loss, dW = run(student, inputs)
-    context = describe(*inputs.args()) + ", W = 0"
+    context = sentence("{inputs}, W = 0", inputs=describe(*inputs.args()))
     eps = np.finfo(np.float64).eps
     assert_loss_close(
         "At W = 0 every class has probability exactly 1/C, so the loss is exactly log C.",
@@ -115,8 +116,8 @@ def test_softmax_small_weights(student, base_seed, problem, tiny):
     loss, _ = run(student, inputs)
     spread = 2 * float(np.abs(oracle.scores(W, X)).max(initial=0.0))
     assert_loss_close(
-        f"With |W| ≤ {tiny} every score is within {spread / 2:.2g} of 0, so the loss is within {spread:.2g} "
-        "of log C.",
+        sentence("With |W| ≤ {tiny} every score is within {half} of 0, so the loss is within {spread} of log C.",
+                 tiny=tiny, half=f"{spread / 2:.2g}", spread=f"{spread:.2g}"),
         loss, float(np.log(c)), spread + tolerance(W, X, 0.0, np.float64).loss, describe(*inputs.args()),
         {"the log is log10; use the natural log np.log": float(np.log10(c))},
     )
@@ -196,8 +197,9 @@ def test_softmax_gradient_check(student, base_seed, problem):
             rel = abs(dW[d, c] - slope) / max(abs(dW[d, c]) + abs(slope), 1e-300)
             fail("dW must be the slope of the loss: a centred difference of your loss disagrees with your dW.",
                  describe(*inputs.args()),
-                 f"at dW[{d}, {c}]: centred difference {float(slope)!r}, your dW {float(dW[d, c])!r} "
-                 f"(relative error {rel:.2g}; allowed absolute error {bound:.2g})")
+                 sentence("at dW[{d}, {c}]: centred difference {slope}, your dW {dW} (relative error {relative}; "
+                          "allowed absolute error {allowed})", d=d, c=c, slope=repr(float(slope)),
+                          dW=repr(float(dW[d, c])), relative=f"{rel:.2g}", allowed=f"{bound:.2g}"))
 
 
 @pytest.mark.usefixtures("does_real_work")
@@ -214,7 +216,8 @@ def test_softmax_row_shift_invariance(student, base_seed, problem, shift):
     loss, dW = run(student, Inputs(W, X, y, 0.0))
     loss_s, dW_s = run(student, shifted)
     tol = tolerance(W + v, X, 0.0, np.float64)
-    context = describe(*inputs.args()) + f", every score of row i shifted by X[i]·v (|v| about {shift})"
+    context = sentence("{inputs}, every score of row i shifted by X[i]·v (|v| about {shift})",
+                       inputs=describe(*inputs.args()), shift=shift)
     assert_loss_close("Shifting all scores of an example by the same amount must not change the loss.",
                       loss_s, loss, 2 * tol.loss, context)
     assert_grad_close("Shifting all scores of an example by the same amount must not change dW.",
@@ -230,7 +233,8 @@ def test_softmax_stable_with_row_offsets(student, base_seed, problem):
     W, X, y, reg = inputs.args()
     loss, dW = run(student, inputs)
     tol = tolerance(W, X, reg, np.float64)
-    context = describe(*inputs.args()) + "; scores of row i are offset[i] + small, offsets from -1500 to 1500"
+    context = sentence("{inputs}; scores of row i are offset[i] + small, offsets from -1500 to 1500",
+                       inputs=describe(*inputs.args()))
     assert_loss_close("The loss must stay finite and exact with large per-row score offsets (max-shift per row).",
                       loss, oracle.softmax_loss(W, X, y, reg), tol.loss, context)
     assert_grad_close("dW must stay finite and exact with large per-row score offsets.",
@@ -263,7 +267,8 @@ def test_softmax_loss_bounds(student, base_seed, problem):
     tol = tolerance(inputs.W, inputs.X, 0.0, np.float64).loss
     if not (loss >= -tol and low - tol <= loss <= high + tol):
         fail("The softmax loss is ≥ 0 and lies between mean(max_j s_j - s_y) and that + log C.",
-             describe(*inputs.args()), f"bounds: [{max(low, 0.0)!r}, {high!r}]", f"got: {loss!r}")
+             describe(*inputs.args()), sentence("bounds: [{low}, {high}]", low=repr(max(low, 0.0)), high=repr(high)),
+             f"got: {loss!r}")
 
 
 @pytest.mark.usefixtures("does_real_work")
@@ -285,7 +290,7 @@ def test_softmax_label_edge_cases(student, reference, base_seed, problem):
     loss, dW = run(student, inputs)
     expected_loss, expected_dW = reference.softmax_loss(*inputs.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float64)
-    context = describe(*inputs.args()) + f", labels {problem.labels!r}"
+    context = sentence("{inputs}, labels {labels}", inputs=describe(*inputs.args()), labels=repr(problem.labels))
     assert_loss_close("The loss must be right whatever the label pattern and integer dtype of y.",
                       loss, expected_loss, tol.loss, context, loss_mistakes(inputs))
     assert_grad_close("dW must be right whatever the label pattern and integer dtype of y.",

@@ -20,6 +20,7 @@ from prop_checks import (
     assert_regularization_split,
     describe,
     fail,
+    sentence,
     tolerance,
 )
 from prop_common import check_inputs_not_modified, check_mean_over_examples, check_return_types, run_loss
@@ -102,7 +103,7 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
     W, X, y, reg = inputs.args()
     n, c = X.shape[0], W.shape[1]
     loss, dW = run_loss(student, fn, inputs)
-    context = describe(*inputs.args()) + ", W = 0"
+    context = sentence("{inputs}, W = 0", inputs=describe(*inputs.args()))
     assert_loss_close(
         "At W = 0 every score is 0, so each wrong class has margin exactly 1 and the loss is exactly C - 1.",
         loss, float(c - 1), 4 * np.finfo(np.float64).eps * n * c * c, context,
@@ -125,8 +126,8 @@ def test_svm_at_zero_weights(student, base_seed, fn, problem):
     loss, _ = run_loss(student, fn, Inputs(small, X, y, reg))
     spread = float(np.abs(oracle.scores(small, X)).max(initial=0.0))
     assert_loss_close(
-        f"With |W| ≤ 1e-3 every score is within {spread:.2g} of 0: every margin is about 1 and the loss "
-        "about C - 1.",
+        sentence("With |W| ≤ 1e-3 every score is within {spread} of 0: every margin is about 1 and the loss about "
+                 "C - 1.", spread=f"{spread:.2g}"),
         loss, float(c - 1), 2 * (c - 1) * spread + reg * float(np.sum(small * small))
         + tolerance(small, X, reg, np.float64).loss, describe(small, X, y, reg),
         {"the margin has no +1 (delta = 0)": 0.0, "the correct class is counted in the sum": float(c)},
@@ -195,7 +196,7 @@ def test_svm_hinge_kinks(student, base_seed, fn, problem):
     loss, dW = run_loss(student, fn, inputs)
     W, X, y, reg = inputs.as_float64().args()
     tol = tolerance(W, X, reg, inputs.W.dtype)
-    context = describe(*inputs.args()) + " (integer-valued W and X)"
+    context = sentence("{inputs} (integer-valued W and X)", inputs=describe(*inputs.args()))
     assert_loss_close("With integer scores the loss is exact: mean of Σ_{j≠y[i]} max(0, margin) + reg·ΣW².",
                       loss, oracle.svm_loss(W, X, y, reg), tol.loss, context, loss_mistakes(inputs))
     assert_grad_close("At a hinge kink (margin exactly 0) dW must be one of the two one-sided gradients.",
@@ -240,8 +241,9 @@ def test_svm_gradient_check(student, base_seed, fn, problem):
             rel = abs(dW[d, c] - slope) / max(abs(dW[d, c]) + abs(slope), 1e-300)
             fail("dW must be the slope of the loss: a centred difference of your loss disagrees with your dW.",
                  describe(*inputs.args()),
-                 f"at dW[{d}, {c}]: centred difference {float(slope)!r}, your dW {float(dW[d, c])!r} "
-                 f"(relative error {rel:.2g}; allowed absolute error {bound:.2g})")
+                 sentence("at dW[{d}, {c}]: centred difference {slope}, your dW {dW} (relative error {relative}; "
+                          "allowed absolute error {allowed})", d=d, c=c, slope=repr(float(slope)),
+                          dW=repr(float(dW[d, c])), relative=f"{rel:.2g}", allowed=f"{bound:.2g}"))
 
 
 @svm(naive=1, vectorized=1, hint="Labels can be any integer dtype and any class may be missing or be the only one.")
@@ -253,7 +255,7 @@ def test_svm_label_edge_cases(student, reference, base_seed, fn, problem):
     loss, dW = run_loss(student, fn, inputs)
     expected_loss, expected_dW = reference.svm_loss_naive(*inputs.args())
     tol = tolerance(inputs.W, inputs.X, inputs.reg, np.float64)
-    context = describe(*inputs.args()) + f", labels {problem.labels!r}"
+    context = sentence("{inputs}, labels {labels}", inputs=describe(*inputs.args()), labels=repr(problem.labels))
     assert_loss_close("The loss must be right whatever the label pattern and integer dtype of y.",
                       loss, expected_loss, tol.loss, context, loss_mistakes(inputs))
     assert_grad_close("dW must be right whatever the label pattern and integer dtype of y.",
@@ -267,11 +269,12 @@ def test_svm_zero_loss_scaling(student, reference, base_seed, fn, problem, alpha
     """SVM: when the loss is 0 it stays 0 for αW with α ≥ 1 (and not for α = 0.1)"""
     inputs = build_separable(problem, base_seed)
     W, X, y, _ = inputs.args()
-    context = describe(*inputs.args()) + " (separable data, every margin < 0)"
+    context = sentence("{inputs} (separable data, every margin < 0)", inputs=describe(*inputs.args()))
     tol = tolerance(alpha * W, X, 0.0, np.float64)
-    for factor, why in ((1.0, "every margin is negative"), (alpha, f"scaling W by α = {alpha} ≥ 1 keeps it so")):
+    for factor, why in ((1.0, sentence("every margin is negative")),
+                        (alpha, sentence("scaling W by α = {alpha} ≥ 1 keeps it so", alpha=alpha))):
         loss, _ = run_loss(student, fn, Inputs(factor * W, X, y, 0.0))
-        assert_loss_close(f"The SVM data loss must be 0 here: {why}.", loss, 0.0, tol.loss, context,
+        assert_loss_close(sentence("The SVM data loss must be 0 here: {why}.", why=why), loss, 0.0, tol.loss, context,
                           {"the correct class is counted in the sum": 1.0})
     loss, _ = run_loss(student, fn, Inputs(0.1 * W, X, y, 0.0))
     expected, _ = reference.svm_loss_naive(0.1 * W, X, y, 0.0)

@@ -8,7 +8,7 @@ the value properties' (one mistake, one lesson).
 """
 
 import pytest
-from prop_checks import fail, loss_and_grad
+from prop_checks import fail, loss_and_grad, sentence
 from prop_source import PLAIN_ENCODINGS, check_loop_free
 from prop_timing import REQUIRED_SPEEDUP, SPEED_C, SPEED_D, SPEED_N, SPEED_REPEATS, speedup
 
@@ -30,18 +30,20 @@ def test_svm_vectorized_has_no_loops(assignment, submission_dir):
     try:
         verdict = check_loop_free(submission_dir / spec.file, spec.name, local_modules(submission_dir))
     except (OSError, SyntaxError, ValueError) as exc:
-        fail(f"Could not read {spec.file} to check {FUNCTION} for loops.", f"{type(exc).__name__}: {exc}")
+        fail(sentence("Could not read {file} to check {function} for loops.", file=spec.file, function=FUNCTION),
+             f"{type(exc).__name__}: {exc}")
     if not verdict.defined:
-        fail(f"{spec.file} binds no top-level name {FUNCTION}.")
+        fail(sentence("{file} binds no top-level name {function}.", file=spec.file, function=FUNCTION))
     decoded = ("" if verdict.encoding in PLAIN_ENCODINGS else
-               f"{spec.file} is read as {verdict.encoding}, as Python reads it (its coding line says so); "
-               "line numbers count lines of the decoded text")
+               sentence("{file} is read as {encoding}, as Python reads it (its coding line says so); line numbers "
+                        "count lines of the decoded text", file=spec.file, encoding=verdict.encoding))
     if verdict.loops:
-        fail(f"{FUNCTION} must not use Python loops (nor call or be replaced by code of the file that does).",
+        fail(sentence("{function} must not use Python loops (nor call or be replaced by code of the file that does).",
+                      function=FUNCTION),
              decoded, *[f"{spec.file} {where}" for where in verdict.loops])
     if verdict.unreadable:
-        fail(f"The loop check cannot tell what {FUNCTION} runs: keep it a plain function of {spec.file}, "
-             "without rebinding it or fetching code by name.", decoded,
+        fail(sentence("The loop check cannot tell what {function} runs: keep it a plain function of {file}, without "
+                      "rebinding it or fetching code by name.", function=FUNCTION, file=spec.file), decoded,
              *[f"{spec.file} {why}" for why in verdict.unreadable])
 
 
@@ -54,11 +56,12 @@ def test_svm_vectorized_is_fast(student, reference, base_seed, reference_loop_se
     measured = speedup(student.svm_loss_vectorized, reference.svm_loss_naive, reference_loop_seconds, base_seed,
                        lambda result, W: loss_and_grad(result, W, FUNCTION))
     if measured.different:
-        fail(f"{FUNCTION} must compute on the timed inputs what it computes on small ones.", measured.different)
+        fail(sentence("{function} must compute on the timed inputs what it computes on small ones.", function=FUNCTION),
+             measured.different)
     if measured.speedup < REQUIRED_SPEEDUP:
-        fail(f"{FUNCTION} must be much faster than a loop over examples and classes.",
-             f"measured here at N = {SPEED_N}, D = {SPEED_D}, C = {SPEED_C} on fresh inputs every call (best of "
-             f"{SPEED_REPEATS} runs each): a loop takes {measured.loop_s * 1e3:.1f} ms, yours "
-             f"{measured.yours_s * 1e3:.1f} ms",
-             f"your speed-up over the loop: {measured.speedup:.1f}x; required: {REQUIRED_SPEEDUP:.0f}x "
-             "(a vectorized version reaches 10x or more)")
+        fail(sentence("{function} must be much faster than a loop over examples and classes.", function=FUNCTION),
+             sentence("measured here at N = {N}, D = {D}, C = {C} on fresh inputs every call (best of {repeats} runs "
+                      "each): a loop takes {loop} ms, yours {yours} ms", N=SPEED_N, D=SPEED_D, C=SPEED_C,
+                      repeats=SPEED_REPEATS, loop=f"{measured.loop_s * 1e3:.1f}", yours=f"{measured.yours_s * 1e3:.1f}"),
+             sentence("your speed-up over the loop: {speedup}x; required: {required}x (a vectorized version reaches "
+                      "10x or more)", speedup=f"{measured.speedup:.1f}", required=f"{REQUIRED_SPEEDUP:.0f}"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import rule_oracle as oracle
 
+from grader.diagnosis import sentence
+
 #: Allowed rounding per step, in units of the dtype's epsilon, relative to the size of the terms summed.
 ULPS = 64
 
@@ -31,9 +33,10 @@ def describe(w, dw, config) -> str:
         shown = "None"
     else:
         shown = "{" + ", ".join(
-            f"{k!r}: array {v.shape}" if isinstance(v, np.ndarray) else f"{k!r}: {v!r}" for k, v in config.items()
+            sentence("{key}: array {shape}", key=repr(k), shape=v.shape) if isinstance(v, np.ndarray) else f"{k!r}: {v!r}" for k, v in config.items()
         ) + "}"
-    return f"input: w and dw of shape {w.shape}, {w.dtype}, config = {shown}"
+    return sentence("input: w and dw of shape {shape}, {dtype}, config = {config}", shape=w.shape, dtype=w.dtype,
+                    config=shown)
 
 
 def call_rule(student, rule: str, w, dw, config) -> tuple[np.ndarray, dict]:
@@ -41,16 +44,18 @@ def call_rule(student, rule: str, w, dw, config) -> tuple[np.ndarray, dict]:
     out = getattr(student, rule)(w.copy(), dw.copy(), copy_config(config))
     context = describe(w, dw, config)
     if not isinstance(out, tuple) or len(out) != 2:
-        fail(f"{rule} must return a tuple (next_w, config).", context, f"got {type(out).__name__}")
+        fail(sentence("{rule} must return a tuple (next_w, config).", rule=rule), context,
+             sentence("got {kind}", kind=type(out).__name__))
     next_w, cfg = out
     if not isinstance(next_w, np.ndarray) or next_w.shape != w.shape:
-        fail(f"{rule}: next_w must be a numpy array shaped like w {w.shape}.", context,
-             f"got {type(next_w).__name__} with shape {np.shape(next_w)}")
+        fail(sentence("{rule}: next_w must be a numpy array shaped like w {shape}.", rule=rule, shape=w.shape), context,
+             sentence("got {kind} with shape {shape}", kind=type(next_w).__name__, shape=np.shape(next_w)))
     if not np.issubdtype(next_w.dtype, np.floating):
-        fail(f"{rule}: next_w must be a float array.", context, f"got dtype {next_w.dtype}")
+        fail(sentence("{rule}: next_w must be a float array.", rule=rule), context,
+             sentence("got dtype {dtype}", dtype=next_w.dtype))
     if not isinstance(cfg, dict):
-        fail(f"{rule} must return the config dict as its second value (it carries the state to the next step).",
-             context, f"got {type(cfg).__name__}",
+        fail(sentence("{rule} must return the config dict as its second value (it carries the state to the next "
+                      "step).", rule=rule), context, sentence("got {kind}", kind=type(cfg).__name__),
              "hint: create it when None (if config is None: config = {}), fill it, and return it.")
     return next_w.astype(np.float64), cfg
 
@@ -71,14 +76,16 @@ def differences(rule: str, got_w, got_cfg, w, dw, config, dtype, steps: int = 1)
         return problem
     for key in oracle.STATE[rule]:
         if key not in got_cfg:
-            return f"the returned config has no {key!r} (the state the next step needs)"
+            return sentence("the returned config has no {key} (the state the next step needs)", key=repr(key))
         if key == "t":
             if not isinstance(got_cfg["t"], (int, float, np.integer, np.floating)) or got_cfg["t"] != expected["t"]:
-                return f"config['t']: expected {expected['t']!r}, got {got_cfg['t']!r}"
+                return sentence("{entry}: expected {expected}, got {got}", entry="config['t']",
+                                expected=repr(expected["t"]), got=repr(got_cfg["t"]))
             continue
         value = got_cfg[key]
         if not isinstance(value, np.ndarray) or value.shape != w.shape:
-            return f"config[{key!r}] must be an array shaped like w {w.shape}, got {type(value).__name__} {np.shape(value)}"
+            return sentence("{entry} must be an array shaped like w {shape}, got {kind} {got}", entry=f"config[{key!r}]",
+                            shape=w.shape, kind=type(value).__name__, got=np.shape(value))
         scale = np.abs(expected[key]) + np.abs(before[key]) + np.abs(g) + g * g
         problem = _array_difference(f"config[{key!r}]", value.astype(np.float64), expected[key],
                                     tolerance(dtype, scale, steps))
@@ -87,7 +94,8 @@ def differences(rule: str, got_w, got_cfg, w, dw, config, dtype, steps: int = 1)
     for key, value in oracle.DEFAULTS[rule].items():
         want = before[key]
         if key not in got_cfg or got_cfg[key] != want:
-            return f"config[{key!r}]: expected {want!r}, got {got_cfg.get(key, 'nothing')!r}"
+            return sentence("{entry}: expected {expected}, got {got}", entry=f"config[{key!r}]", expected=repr(want),
+                            got=repr(got_cfg[key]) if key in got_cfg else sentence("nothing"))
     return ""
 
 
@@ -100,7 +108,8 @@ def _array_difference(label: str, got, expected, tol) -> str:
     excess = np.where(bad, np.nan_to_num(np.abs(got - expected), nan=np.inf), -1.0)
     k = np.unravel_index(int(np.argmax(excess)), np.shape(expected))
     index = tuple(int(i) for i in k)
-    return f"{label}{list(index)}: expected {float(expected[k])!r}, got {float(got[k])!r}"
+    return sentence("{entry}: expected {expected}, got {got}", entry=f"{label}{list(index)}",
+                    expected=repr(float(expected[k])), got=repr(float(got[k])))
 
 
 def likely_mistakes(rule: str, got_w, got_cfg, w, dw, config) -> list[str]:

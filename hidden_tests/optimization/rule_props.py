@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import rule_oracle as oracle
 from rule_cases import Case, notebook_inputs
-from rule_checks import call_rule, check_step, copy_config, describe, fail, likely_mistakes
+from rule_checks import call_rule, check_step, copy_config, describe, fail, likely_mistakes, sentence
 
 #: CS231n's notebooks accept a relative error of "1e-7 or less".
 NOTEBOOK_BOUND = 1e-7
@@ -18,7 +18,8 @@ def check_agrees(student, rule: str, case: Case, base_seed: int) -> None:
     config = case.config(rule, base_seed)
     got_w, got_cfg = call_rule(student, rule, w, dw, config)
     check_step(rule, got_w, got_cfg, w, dw, config,
-               f"{rule}: one step must follow the update rule (next_w and the state in the returned config).")
+               sentence("{rule}: one step must follow the update rule (next_w and the state in the returned config).",
+                        rule=rule))
 
 
 def check_defaults(student, rule: str, case: Case, base_seed: int) -> None:
@@ -28,15 +29,19 @@ def check_defaults(student, rule: str, case: Case, base_seed: int) -> None:
         got_w, got_cfg = call_rule(student, rule, w, dw, None)
     except Exception as exc:  # noqa: BLE001 - the student's error, reported as the missing defaults
         defaults = ", ".join(f"{k}={v!r}" for k, v in oracle.DEFAULTS[rule].items())
-        fail(f"{rule}(w, dw, None) must work: with no config, use the defaults ({defaults}) and a zero state.",
-             describe(w, dw, None), f"it raised {type(exc).__name__}: {str(exc)[:300]}",
+        fail(sentence("{rule}(w, dw, None) must work: with no config, use the defaults ({defaults}) and a zero state.",
+                      rule=rule, defaults=defaults),
+             describe(w, dw, None), sentence("it raised {kind}: {error}", kind=type(exc).__name__, error=str(exc)[:300]),
              "likely mistake: defaults missing: set each with config.setdefault(name, default)")
     for key, value in oracle.DEFAULTS[rule].items():
         if got_cfg.get(key) != value:
-            fail(f"{rule}: with config=None the returned config must hold the default {key} = {value!r}.",
-                 describe(w, dw, None), f"got {key} = {got_cfg.get(key, 'nothing')!r}",
+            fail(sentence("{rule}: with config=None the returned config must hold the default {key} = {value}.",
+                          rule=rule, key=key, value=repr(value)),
+                 describe(w, dw, None),
+                 f"got {key} = {got_cfg[key]!r}" if key in got_cfg else sentence("got {key} = nothing", key=key),
                  "likely mistake: defaults missing or wrong: config.setdefault(name, CS231n's default)")
-    check_step(rule, got_w, got_cfg, w, dw, None, f"{rule}: the first step from the defaults is wrong.")
+    check_step(rule, got_w, got_cfg, w, dw, None, sentence("{rule}: the first step from the defaults is wrong.",
+                                                           rule=rule))
 
 
 def check_sequence(student, rule: str, case: Case, steps: int, base_seed: int) -> None:
@@ -53,10 +58,10 @@ def check_sequence(student, rule: str, case: Case, steps: int, base_seed: int) -
     for k in range(steps):
         dw = (rng.standard_normal(w.shape) * 10.0**case.scale).astype(w.dtype)
         got_w, got_cfg = call_rule(student, rule, theirs_w, dw, theirs)
-        prop = (f"{rule}: a sequence of {steps} steps, each given the w and config the previous step returned, "
-                f"must follow the rule at every step; step {k + 1} differs.")
+        prop = sentence("{rule}: a sequence of {steps} steps, each given the w and config the previous step returned, "
+                        "must follow the rule at every step; step {step} differs.", rule=rule, steps=steps, step=k + 1)
         check_step(rule, got_w, got_cfg, ours_w, dw, ours, prop,
-                   f"{describe(w, dw, config)}; dw drawn anew at each step", steps=k + 1)
+                   sentence("{inputs}; dw drawn anew at each step", inputs=describe(w, dw, config)), steps=k + 1)
         ours_w, ours = oracle.RULES[rule](ours_w, dw, ours)
         theirs_w, theirs = got_w.astype(w.dtype), got_cfg
 
@@ -77,10 +82,10 @@ def check_notebook(student, rule: str) -> None:
         return
     why = likely_mistakes(rule, got_w, got_cfg, w, dw, config)
     shown = ", ".join(f"{k}: {v:.2e}" for k, v in errors.items())
-    fail(f"{rule}: the CS231n notebook check needs relative errors of 1e-7 or less.",
-         "input: the notebook's w = linspace(-0.4, 0.6, 20).reshape(4, 5), dw = linspace(-0.6, 0.4, 20)"
-         f".reshape(4, 5) and config keys {sorted(config)}",
-         f"relative errors: {shown}", ("likely mistake: " + "; or ".join(why)) if why else "")
+    fail(sentence("{rule}: the CS231n notebook check needs relative errors of 1e-7 or less.", rule=rule),
+         sentence("input: the notebook's w = linspace(-0.4, 0.6, 20).reshape(4, 5), dw = linspace(-0.6, 0.4, 20)"
+                  ".reshape(4, 5) and config keys {keys}", keys=sorted(config)),
+         sentence("relative errors: {errors}", errors=shown), ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
 def check_scale_invariance(student, rule: str, case: Case, factor: float, base_seed: int) -> None:
@@ -88,7 +93,8 @@ def check_scale_invariance(student, rule: str, case: Case, factor: float, base_s
     w, dw = case.arrays(base_seed)
     config = dict(case.hyper)
     got_w, got_cfg = call_rule(student, rule, w, dw, config)
-    check_step(rule, got_w, got_cfg, w, dw, config, f"{rule}: the first step from a zero state is wrong.")
+    check_step(rule, got_w, got_cfg, w, dw, config, sentence("{rule}: the first step from a zero state is wrong.",
+                                                             rule=rule))
     step_1 = got_w - w
     step_k = call_rule(student, rule, w, (dw * factor).astype(w.dtype), config)[0] - w
     # A correct step changes by terms in epsilon / (|dw|·min(factor, 1)) only (RMSProp's root carries √(1-decay)).
@@ -101,9 +107,10 @@ def check_scale_invariance(student, rule: str, case: Case, factor: float, base_s
     if np.all(np.abs(step_k - step_1) <= bound):
         return
     k = np.unravel_index(int(np.argmax(np.abs(step_k - step_1))), w.shape)
-    fail(f"{rule}: from a zero state the step size must not depend on the scale of dw (it divides by the "
-         "root of the squared-gradient average).",
-         f"{describe(w, dw, config)}, dw then multiplied by {factor:g}",
-         f"step at {[int(i) for i in k]}: {float(step_1[k])!r} with dw, {float(step_k[k])!r} with {factor:g}·dw",
+    fail(sentence("{rule}: from a zero state the step size must not depend on the scale of dw (it divides by the "
+                  "root of the squared-gradient average).", rule=rule),
+         sentence("{inputs}, dw then multiplied by {factor}", inputs=describe(w, dw, config), factor=f"{factor:g}"),
+         sentence("step at {index}: {step} with dw, {scaled} with {factor}·dw", index=[int(i) for i in k],
+                  step=repr(float(step_1[k])), scaled=repr(float(step_k[k])), factor=f"{factor:g}"),
          "likely mistake: the squared gradient (dw**2) is not what the cache/v averages, or the step is "
          "not divided by its square root")

@@ -8,7 +8,7 @@ import rule_oracle as oracle
 from hypothesis import given
 from hypothesis import strategies as st
 from rule_cases import cases
-from rule_checks import call_rule, describe, fail, likely_mistakes
+from rule_checks import call_rule, describe, fail, likely_mistakes, sentence
 from rule_props import check_agrees, check_defaults, check_notebook, check_scale_invariance, check_sequence
 
 FN = "adam"
@@ -66,8 +66,8 @@ def test_adam_first_step_is_about_the_learning_rate(student, base_seed, case):
     k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
     why = likely_mistakes(FN, got_w, got_cfg, w, dw, config)
     fail("adam: the first step from a zero state must be about learning_rate * sign(dw).", describe(w, dw, config),
-         f"next_w{[int(i) for i in k]} - w: expected {float(expected[k] - w[k])!r}, "
-         f"got {float(got_w[k] - w[k])!r}", ("likely mistake: " + "; or ".join(why)) if why else "")
+         sentence("{entry}: expected {expected}, got {got}", entry=f"next_w{[int(i) for i in k]} - w",
+                  expected=repr(float(expected[k] - w[k])), got=repr(float(got_w[k] - w[k]))), ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
 @grade(2, "Adam divides the first moment by the root of the second: scaling dw leaves the step unchanged.")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rule_checks import fail
+from rule_checks import fail, sentence
 
 FN = "elastic_net"
 
@@ -35,7 +35,8 @@ class Penalty:
         return W
 
     def describe(self) -> str:
-        return f"input: W of shape {self.shape}, l1 = {self.l1!r}, l2 = {self.l2!r}"
+        return sentence("input: W of shape {shape}, l1 = {l1}, l2 = {l2}", shape=self.shape, l1=repr(self.l1),
+                        l2=repr(self.l2))
 
 
 def penalties(l1=(0.0, 0.1, 1.0, 3e-3), l2=(0.0, 0.5, 1e-2, 2.0), zeros=(0.0,), size=6,
@@ -50,11 +51,12 @@ def run(student, W, l1, l2, context: str) -> tuple[float, np.ndarray]:
     """The student's (penalty, dW) on a copy of W, after checking the structure."""
     out = student.elastic_net(W.copy(), l1, l2)
     if not isinstance(out, tuple) or len(out) != 2:
-        fail("elastic_net must return a tuple (penalty, dW).", context, f"got {type(out).__name__}")
+        fail("elastic_net must return a tuple (penalty, dW).", context, sentence("got {kind}", kind=type(out).__name__))
     penalty, dW = out
     if not isinstance(penalty, (float, np.floating)) or not isinstance(dW, np.ndarray) or dW.shape != W.shape:
         fail("elastic_net must return (penalty as a float, dW as an array shaped like W).", context,
-             f"got ({type(penalty).__name__}, {type(dW).__name__} of shape {np.shape(dW)})")
+             sentence("got ({penalty}, {kind} of shape {shape})", penalty=type(penalty).__name__,
+                      kind=type(dW).__name__, shape=np.shape(dW)))
     return float(penalty), dW.astype(np.float64)
 
 
@@ -74,10 +76,13 @@ def check_against(W, l1, l2, got_penalty, got_dW, prop: str, context: str, mista
     why = [m for m, (p, g) in mistakes.items()
            if (ok_p or abs(got_penalty - p) <= 1e-9 * (1 + abs(p))) and (ok_g or np.allclose(got_dW, g))]
     if not ok_p:
-        detail = f"penalty: expected {penalty!r}, got {got_penalty!r}"
+        detail = sentence("{entry}: expected {expected}, got {got}", entry="penalty", expected=repr(penalty),
+                          got=repr(got_penalty))
     else:
         k = np.unravel_index(int(np.argmax(np.abs(got_dW - dW))), W.shape)
-        detail = f"dW{[int(i) for i in k]} at W = {float(W[k])!r}: expected {float(dW[k])!r}, got {float(got_dW[k])!r}"
+        entry = sentence("{entry} at W = {w}", entry=f"dW{[int(i) for i in k]}", w=repr(float(W[k])))
+        detail = sentence("{entry}: expected {expected}, got {got}", entry=entry, expected=repr(float(dW[k])),
+                          got=repr(float(got_dW[k])))
     fail(prop, context, detail, ("likely mistake: " + "; or ".join(why)) if why else "")
 
 
@@ -111,9 +116,9 @@ def test_elastic_net_special_cases(student, base_seed, p, which):
     """Elastic net: l1 = 0 is the L2 penalty and l2 = 0 the L1 penalty"""
     W = p.W(base_seed)
     l1, l2 = (0.0, p.l2) if which.startswith("l1") else (p.l1, 0.0)
-    context = f"input: W of shape {p.shape}, l1 = {l1!r}, l2 = {l2!r}"
+    context = sentence("input: W of shape {shape}, l1 = {l1}, l2 = {l2}", shape=p.shape, l1=repr(l1), l2=repr(l2))
     got = run(student, W, l1, l2, context)
-    check_against(W, l1, l2, *got, f"elastic_net with {which} must be that penalty alone.", context,
+    check_against(W, l1, l2, *got, sentence("elastic_net with {which} must be that penalty alone.", which=which), context,
                   known_mistakes(W, l1, l2))
 
 
@@ -139,7 +144,8 @@ def test_elastic_net_gradient_check(student, base_seed, p):
         return
     k = np.unravel_index(int(np.argmax(err)), W.shape)
     fail("elastic_net: dW must be the gradient of the penalty it returns.", p.describe(),
-         f"at {[int(i) for i in k]}: dW = {float(dW[k])!r}, centred difference {float(numeric[k])!r}")
+         sentence("at {index}: dW = {dW}, centred difference {numeric}", index=[int(i) for i in k],
+                  dW=repr(float(dW[k])), numeric=repr(float(numeric[k]))))
 
 
 @grade(1, "Where W is exactly 0, |W| has no derivative: any value in [-l1, l1] (np.sign gives 0) plus 2·l2·0.")
@@ -150,7 +156,8 @@ def test_elastic_net_subgradient_at_zero(student, base_seed, p):
     penalty, dW = run(student, W, p.l1, p.l2, p.describe())
     want = float(p.l1 * np.abs(W).sum() + p.l2 * (W * W).sum())
     if not abs(penalty - want) <= 1e-12 * (1 + want):
-        fail("elastic_net: the penalty is wrong.", p.describe(), f"expected {want!r}, got {penalty!r}")
+        fail("elastic_net: the penalty is wrong.", p.describe(),
+             sentence("expected {expected}, got {got}", expected=repr(want), got=repr(penalty)))
     off = W != 0
     if not np.allclose(dW[off], (p.l1 * np.sign(W) + 2 * p.l2 * W)[off], rtol=1e-12, atol=1e-300):
         fail("elastic_net: dW is wrong where W is not 0.", p.describe())

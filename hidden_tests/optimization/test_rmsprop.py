@@ -8,7 +8,7 @@ import rule_oracle as oracle
 from hypothesis import given
 from hypothesis import strategies as st
 from rule_cases import cases
-from rule_checks import call_rule, describe, fail
+from rule_checks import call_rule, describe, fail, sentence
 from rule_props import check_agrees, check_defaults, check_notebook, check_scale_invariance, check_sequence
 
 FN = "rmsprop"
@@ -72,6 +72,7 @@ def test_rmsprop_tiny_gradients(student, base_seed, case):
     k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
     fail("rmsprop: with tiny gradients epsilon must be added to the square root, not inside it.",
          describe(w, dw, config),
-         f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+         sentence("{entry}: expected {expected}, got {got}", entry=f"next_w{[int(i) for i in k]}",
+                  expected=repr(float(expected[k])), got=repr(float(got_w[k]))),
          "likely mistake: epsilon inside the square root: use sqrt(cache) + epsilon"
          if np.allclose(got_w, wrong, rtol=1e-6, atol=0) else "")

@@ -7,7 +7,7 @@ import rule_oracle as oracle
 from hypothesis import given
 from hypothesis import strategies as st
 from rule_cases import cases
-from rule_checks import call_rule, describe, fail
+from rule_checks import call_rule, describe, fail, sentence
 from rule_props import check_agrees, check_defaults, check_notebook, check_sequence
 
 FN = "sgd_momentum"
@@ -59,7 +59,8 @@ def test_momentum_zero_is_sgd(student, base_seed, case):
     if not np.all(np.abs(got_w - expected) <= tol):
         k = np.unravel_index(int(np.argmax(np.abs(got_w - expected))), w.shape)
         fail("sgd_momentum with momentum = 0 must return w - learning_rate * dw.", describe(w, dw, config),
-             f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+             sentence("{entry}: expected {expected}, got {got}", entry=f"next_w{[int(i) for i in k]}",
+                      expected=repr(float(expected[k])), got=repr(float(got_w[k]))),
              "likely mistake: the old velocity is used without the momentum factor, or the step's sign is wrong")
 
 
@@ -79,5 +80,6 @@ def test_momentum_coasts_on_its_velocity(student, base_seed, case):
         mistake = ("velocity sign: next_w = w - v moves against the stored velocity"
                    if np.allclose(got_w, oracle.f64(w) - mu * oracle.f64(config["velocity"])) else "")
         fail("sgd_momentum with dw = 0 must return w + momentum * velocity.", describe(w, dw, config),
-             f"next_w{[int(i) for i in k]}: expected {float(expected[k])!r}, got {float(got_w[k])!r}",
+             sentence("{entry}: expected {expected}, got {got}", entry=f"next_w{[int(i) for i in k]}",
+                      expected=repr(float(expected[k])), got=repr(float(got_w[k]))),
              f"likely mistake: {mistake}" if mistake else "")

@@ -9,7 +9,7 @@ import pytest
 import train_oracle as oracle
 from hypothesis import given
 from hypothesis import strategies as st
-from rule_checks import copy_config, fail
+from rule_checks import copy_config, fail, sentence
 
 FN = "train"
 
@@ -23,20 +23,20 @@ def run(student, X, y, W, context: str, **options) -> tuple[np.ndarray, list[flo
     """The student's (W, loss_history) as (float64 array, list of floats), after checking the structure."""
     out = student.train(X.copy(), y.copy(), W.copy(), **options)
     if not isinstance(out, tuple) or len(out) != 2:
-        fail("train must return a tuple (W, loss_history).", context, f"got {type(out).__name__}")
+        fail("train must return a tuple (W, loss_history).", context, sentence("got {kind}", kind=type(out).__name__))
     W_out, history = out
     if not isinstance(W_out, np.ndarray) or W_out.shape != W.shape:
         fail("train must return the trained W, an array shaped like the initial W.", context,
-             f"got {type(W_out).__name__} with shape {np.shape(W_out)}")
+             sentence("got {kind} with shape {shape}", kind=type(W_out).__name__, shape=np.shape(W_out)))
     if not isinstance(history, (list, tuple, np.ndarray)) or np.ndim(history) != 1:
         fail("train must return loss_history as a list of floats, one per iteration.", context,
-             f"got {type(history).__name__}")
+             sentence("got {kind}", kind=type(history).__name__))
     return W_out.astype(np.float64), [float(v) for v in history]
 
 
 def describe(X, options) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
-    return f"input: X {X.shape}, {shown}"
+    return sentence("input: X {shape}, {options}", shape=X.shape, options=shown)
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,15 @@ def check_descent(student, base_seed, r: Run, prop: str) -> None:
     want_W, want_history = oracle.gradient_descent(W, X, y, r.reg, r.learning_rate, r.num_iters, r.lr_decay,
                                                    r.period())
     if len(history) != r.num_iters:
-        fail(prop, context, f"loss_history has {len(history)} entries, expected num_iters = {r.num_iters}")
+        fail(prop, context, sentence("loss_history has {n} entries, expected num_iters = {iters}", n=len(history),
+                                     iters=r.num_iters))
     for k, (got, want) in enumerate(zip(history, want_history)):
         if not abs(got - want) <= 1e-9 * (1 + abs(want)):
             mistake = ""
             if k + 1 < len(want_history) and abs(got - want_history[k + 1]) <= 1e-9 * (1 + abs(want)):
                 mistake = "the loss is recorded after the update instead of before it"
-            fail(prop, context, f"loss_history[{k}]: expected {want!r}, got {got!r}",
+            fail(prop, context, sentence("{entry}: expected {expected}, got {got}", entry=f"loss_history[{k}]",
+                                         expected=repr(want), got=repr(got)),
                  f"likely mistake: {mistake}" if mistake else "")
     if not np.allclose(got_W, want_W, rtol=1e-9, atol=1e-12):
         mistakes = []
@@ -112,11 +114,12 @@ def test_train_history_has_one_loss_per_iteration(student, base_seed, r):
     _, history = run(student, X, y, W, describe(X, options), **options)
     if len(history) != r.num_iters or not np.all(np.isfinite(history)):
         fail("train must return one finite loss per iteration.", describe(X, options),
-             f"got {len(history)} entries for num_iters = {r.num_iters}")
+             sentence("got {n} entries for num_iters = {iters}", n=len(history), iters=r.num_iters))
     first = oracle.softmax(W, X, y, r.reg)[0]
     if not abs(history[0] - first) <= 1e-9 * (1 + abs(first)):
         fail("train: loss_history[0] must be the first minibatch's loss at the initial W.", describe(X, options),
-             f"expected {first!r} (every row the same: any batch has this loss), got {history[0]!r}")
+             sentence("expected {expected} (every row the same: any batch has this loss), got {got}",
+                      expected=repr(first), got=repr(history[0])))
 
 
 @grade(5, "Each iteration: draw a minibatch, compute (loss, dW) with the named loss, record the loss, then "
@@ -155,8 +158,8 @@ def test_train_batch_of_one_records_one_examples_loss(student, base_seed, n, see
             if not mistake and abs(value - (full - 0.1 * np.sum(W * W))) <= 1e-9 * (1 + abs(full)):
                 mistake = "reg is not passed to the loss"
             fail("train with batch_size = 1 must record the loss of the one example drawn.", describe(X, options),
-                 f"loss_history[{k}] = {value!r} is none of the {n} examples' losses "
-                 f"(they range from {losses.min()!r} to {losses.max()!r})",
+                 sentence("loss_history[{k}] = {value} is none of the {n} examples' losses (they range from {low} to "
+                          "{high})", k=k, value=repr(value), n=n, low=repr(losses.min()), high=repr(losses.max())),
                  f"likely mistake: {mistake}" if mistake else "likely mistake: batch_size is not used")
 
 
@@ -201,7 +204,8 @@ def test_train_loss_decreases_on_separable_data(student, base_seed, seed, rule):
     first, last = np.mean(history[:20]), np.mean(history[-20:])
     if not last < 0.8 * first:
         fail("train: the minibatch loss must fall on separable data.", describe(X, options),
-             f"mean loss over the first 20 iterations {first!r}, over the last 20 {last!r}")
+             sentence("mean loss over the first 20 iterations {first}, over the last 20 {last}", first=repr(first),
+                      last=repr(last)))
 
 
 @grade(2, "Draw every minibatch from np.random.default_rng(seed) (or another generator made from seed): "
@@ -236,8 +240,8 @@ def test_train_reaches_good_accuracy_on_digits(student, base_seed):
     accuracy = float(np.mean(np.argmax(X_val @ got_W, axis=1) == y_val))
     if not accuracy > 0.85:
         fail("train: a linear softmax classifier trained on the digits must reach over 85% validation accuracy.",
-             describe(X, options) + " (digits, 1500 training images, 297 validation)",
-             f"validation accuracy {accuracy:.3f}")
+             sentence("{inputs} (digits, 1500 training images, 297 validation)", inputs=describe(X, options)),
+             sentence("validation accuracy {accuracy}", accuracy=f"{accuracy:.3f}"))
 
 
 @grade(1, "Work on copies: W = W.copy() before updating in place (sgd updates w in place), and never change "
