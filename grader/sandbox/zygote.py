@@ -92,17 +92,19 @@ def serve(path: str) -> None:
                 if pidfds.pop(pidfd, None) is not None and pidfd not in _reported:
                     poller.unregister(pidfd)
                 _reported.discard(pidfd)
-                for kill in (os.killpg, os.kill):
-                    try:
-                        kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-                os.waitpid(pid, 0)
-                for closing in (conn.close, lambda: os.close(pidfd)):
-                    try:
-                        closing()
-                    except OSError:
-                        pass
+                _release(conn, pid, pidfd)
+
+
+def _release(conn: socket.socket, pid: int, pidfd: int) -> None:
+    """The grader let go of worker pid: kill its process group, reap it, close its connection and pidfd."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    os.waitpid(pid, 0)
+    conn.close()
+    os.close(pidfd)
 
 
 def _preload() -> None:
