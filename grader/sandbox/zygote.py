@@ -165,13 +165,14 @@ def _become_worker(conn: socket.socket) -> None:
     keep = sorted({0, 1, 2, read_fd, write_fd})
     for low, high in zip(keep, keep[1:] + [os.sysconf("SC_OPEN_MAX")]):
         os.closerange(low + 1, high)  # the server's socket, the other graders' connections and pidfds
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # as a freshly started worker
     if request.get("user"):
         from grader.sandbox.confine import drop_to_user
 
         drop_to_user(*request["user"])
+    import ctypes
+
+    # Dumpable again, as a freshly started worker is (the grader reads its /proc/PID/io for the quota).
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
