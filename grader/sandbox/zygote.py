@@ -26,8 +26,9 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from grader.sandbox.scratch import Scratch
 
 #: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR SOCKET_PATH` (see grader.sandbox.client.BOOTSTRAP).
 BOOTSTRAP = """\
@@ -235,25 +236,26 @@ class ForkedWorker:
 class Zygote:
     """The grader's handle on one running server (`start`), and `spawn` to fork a worker from it."""
 
-    def __init__(self, python: str, path: Path, process: subprocess.Popen, owner: int):
+    def __init__(self, python: str, folder: Scratch, process: subprocess.Popen, owner: int):
         self.python = python
-        self.path = path
+        self.folder = folder
+        self.path = folder.path / "socket"
         self.process = process
         self.owner = owner  # the pid that started it: only that process stops it
 
     @classmethod
     def start(cls, env: dict[str, str], python: str = sys.executable) -> Zygote:
         """Start a server with env (the workers' clean environment) in a private folder; OSError if it fails."""
-        folder = Path(tempfile.mkdtemp(prefix="grader-zygote-"))
-        path = folder / "socket"
+        folder = Scratch("zygote-")  # removed by clean_stale() if the grader is killed
+        path = folder.path / "socket"
         package = str(Path(__file__).resolve().parent.parent)
-        process = subprocess.Popen([python, "-s", "-B", "-c", BOOTSTRAP, package, str(path)], cwd=folder,
+        process = subprocess.Popen([python, "-s", "-B", "-c", BOOTSTRAP, package, str(path)], cwd=folder.path,
                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, start_new_session=True)
         ready = select.select([process.stdout], [], [], START_TIMEOUT_S)[0]
         line = process.stdout.readline() if ready else b""
         process.stdout.close()
-        zygote = cls(python, path, process, os.getpid())
+        zygote = cls(python, folder, process, os.getpid())
         if line != b"ready\n":
             zygote.stop()
             raise OSError("the worker fork server did not start")
@@ -293,11 +295,7 @@ class Zygote:
             self.process.wait()
         except OSError:
             pass
-        for leftover in (self.path, self.path.parent):
-            try:
-                leftover.unlink() if leftover == self.path else leftover.rmdir()
-            except OSError:
-                pass
+        self.folder.remove()
 
 
 #: The server this process (or the grader it was forked from) started; None until `ensure` starts one.
