@@ -205,8 +205,9 @@ class ForkedWorker:
         """The exit status once the worker has exited (waiting up to timeout seconds), else None."""
         if self.returncode is not None or self._conn is None:
             return self.returncode
-        ready = select.select([self._conn], [], [], timeout)[0]
-        if not ready:
+        poller = select.poll()
+        poller.register(self._conn, select.POLLIN)
+        if not poller.poll(None if timeout is None else max(0.0, timeout) * 1000):
             return None
         data = self._conn.recv(NUMBER.size, socket.MSG_WAITALL)
         self.returncode = NUMBER.unpack(data)[0] if len(data) == NUMBER.size else -signal.SIGKILL
