@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.assignment import load_assignment
-from grader.sandbox import WorkerClient
-from grader.sandbox import zygote
+from grader.sandbox import WorkerClient, zygote
 from grader.sandbox.confine import probe
 from grader.sandbox.limits import clean_env
 
