@@ -57,7 +57,8 @@ def command(argv: list[str]):
 
 
 def grade(submissions: Path, out: Path, *extra: str) -> tuple[float, float]:
-    return cpu_wall(command([GRADER, "grade", str(submissions), "-o", str(out), "--quiet", "--force", *extra]))
+    return cpu_wall(command([GRADER, "grade", str(submissions), "-o", str(out), "--quiet", "--force",
+                            "--assignment", "loss_optimization", *extra]))
 
 
 def notebook_peer() -> float:

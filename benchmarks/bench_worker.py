@@ -1,5 +1,5 @@
-"""Cost of the sandbox, measured in one run: worker start-up vs a bare `python -c "import numpy"`,
-and a call's round trip with small arrays vs CIFAR-size arrays (N=500, D=3073), the latter also
+"""Cost of the sandbox, measured in one run: worker start-up (a fresh process, and forked from the preloaded
+server grader.sandbox.zygote, as grading does) vs a bare `python -c "import numpy"`, and a call's round trip with small arrays vs CIFAR-size arrays (N=500, D=3073), the latter also
 against a bare pipe echo of the same bytes (the floor for any process boundary)."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from grader.assignment import load_assignment
-from grader.sandbox import WorkerClient
+from grader.sandbox import WorkerClient, zygote
 from grader.sandbox.confine import probe
+from grader.sandbox.limits import clean_env
 
 ECHO = "def sgd_step(W, dW, learning_rate):\n    return W\n"
 
@@ -67,6 +68,8 @@ def main() -> None:
 
         bare = median_seconds(bare_numpy_start, 5)
         start = median_seconds(worker_start, 5)
+        server = zygote.ensure(clean_env(home=tmp)) if confinement.bwrap is None else None
+        forked = median_seconds(worker_start, 5) if server is not None else None
         rng = np.random.default_rng(0)
         small = rng.standard_normal((10, 3))
         cifar = rng.standard_normal((500, 3073))
@@ -78,6 +81,10 @@ def main() -> None:
     print(f"confinement: {confinement.name}")
     print(f"bare `python -c 'import numpy'`: {bare * 1e3:8.1f} ms")
     print(f"worker start-up:                 {start * 1e3:8.1f} ms   ratio {start / bare:5.2f}x the bare start")
+    if forked is not None:
+        print(f"worker start-up, forked:         {forked * 1e3:8.1f} ms   ratio {forked / bare:5.2f}x the bare start")
+    else:
+        print("worker start-up, forked:         not measured (bubblewrap, or no fork server on this system)")
     print(f"call round trip, (10, 3) arrays: {small_rtt * 1e3:8.3f} ms")
     print(f"call round trip, X (500, 3073) in and out: {cifar_rtt * 1e3:8.2f} ms   "
           f"ratio {cifar_rtt / small_rtt:6.1f}x the small call, {cifar_rtt / echo:5.2f}x a bare pipe echo of X "

@@ -34,6 +34,7 @@ from grader import diagnosis
 from grader.assignment import Assignment, Limits, ManifestError, load_assignment
 from grader.binding import bind_in_process
 from grader.grading.replay import run_replayed
+from grader.grading.shared_fixtures import provide
 from grader.results import TestResult
 from grader.sandbox import GraderFault, StudentError, WorkerClient
 from grader.sandbox.changes import call_changes, keep, top_level
@@ -85,6 +86,12 @@ def pytest_configure(config):
 def pytest_pyfunc_call(pyfuncitem):
     """A property whose examples the grader drew once per batch runs on them (grader.grading.replay)."""
     return True if run_replayed(pyfuncitem) else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A session fixture the grader set up once for the whole batch (grader.grading.shared_fixtures)."""
+    return provide(fixturedef, request)
 
 
 class Named:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from grader import i18n
 from grader.assignment import Assignment, ManifestError
-from grader.grading.child import INTERRUPTS, preload
+from grader.grading import shared_fixtures
+from grader.grading.child import INTERRUPTS, preload, pytest_args
 from grader.grading.consistency import ensure_consistent
 from grader.grading.jobs import Job, collect, launch, next_deadline, police, wait
 from grader.grading.options import GradeOptions, batch_fingerprint, effective_limits
 from grader.grading.scoring import failed_result
-from grader.grading.suite import load_suite
+from grader.grading.suite import load_suite, suite_state
 from grader.i18n import Messages
 from grader.reports import write_class_reports, write_student_reports
 from grader.results import SubmissionResult
@@ -59,8 +60,7 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
                              content_hash=digest)
     entry = entry or Entry(prepared.student, prepared.folder, "folder")
     ensure_consistent(assignment)
-    preload(options.sandbox)
-    load_suite(assignment, options.replay)
+    load_once(assignment, options)
     scratch = Scratch(f"{_safe(prepared.student)}-")
     workdir = scratch.path
     try:
@@ -72,6 +72,17 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
         return collect(job, assignment, logs_dir)
     finally:
         scratch.remove()
+
+
+def load_once(assignment: Assignment, options: GradeOptions) -> None:
+    """What every child of a batch starts with: the imports and the workers' fork server (preload), the
+    collected suite and its replayed examples (load_suite), the session fixtures shared by the whole batch
+    (grader.grading.shared_fixtures)."""
+    preload(options.sandbox)
+    load_suite(assignment, options.replay)
+    limits = effective_limits(assignment, options)
+    args = shared_fixtures.reference_args(assignment, limits, options.sandbox, pytest_args)
+    shared_fixtures.share(assignment, args, suite_state(assignment), limits.submission_timeout_s)
 
 
 def _safe(student: str) -> str:
@@ -190,8 +201,7 @@ def grade_batch(entries: list[Entry], assignment: Assignment, out: Path, jobs: i
                         finished(stored, resumed=True)
                         continue
                     if not preloaded:  # only when something needs grading: a resumed batch skips the cost
-                        preload(options.sandbox)
-                        load_suite(assignment, options.replay)
+                        load_once(assignment, options)
                         preloaded = True
                     workdir = Path(tempfile.mkdtemp(prefix=f"{_safe(entry.student)}-", dir=scratch))
                     prepared = prepare(entry, workdir, assignment)

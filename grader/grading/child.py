@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,8 @@ INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 def preload(sandbox: str = "auto") -> str:
     """Import what every child needs and probe the confinement, once, in this process.
 
-    Forked children inherit both (the probe is cached per process). Returns the confinement's
+    Forked children inherit both (the probe is cached per process), and the worker fork server
+    (grader.sandbox.zygote) their workers start from, started here. Returns the confinement's
     name ("" where the sandbox package is absent); raises SandboxError when `sandbox` (a level
     '1'..'4') is not available here.
     """
@@ -40,9 +42,15 @@ def preload(sandbox: str = "auto") -> str:
     except ImportError:
         return ""
     try:
-        return confine.probe(sandbox).name
+        confinement = confine.probe(sandbox)
     except ValueError as exc:  # confine.ConfinementError
         raise SandboxError(str(exc)) from None
+    if confinement.bwrap is None:  # workers fork from a preloaded server (bubblewrap starts its own)
+        from grader.sandbox import zygote
+        from grader.sandbox.limits import clean_env
+
+        zygote.ensure(clean_env(home=tempfile.gettempdir()))
+    return confinement.name
 
 
 @dataclass

@@ -115,6 +115,12 @@ def load_suite(assignment: Assignment, replayed: bool = True) -> dict[str, objec
     return functions
 
 
+def suite_state(assignment: Assignment) -> tuple:
+    """What identifies assignment's hidden suite as its files are now (see _state)."""
+    folder = Path(assignment.hidden_tests_dir).resolve()
+    return (folder, _state(folder))
+
+
 def _state(folder: Path) -> tuple:
     """What identifies the suite's files as they are now: (path, size, mtime) of each."""
     return tuple(sorted((str(p), st.st_size, st.st_mtime_ns) for p in folder.rglob("*.py")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.assignment import Limits
-from grader.sandbox import confine
+from grader.sandbox import confine, zygote
 from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
 from grader.sandbox.protocol import (
@@ -94,7 +94,7 @@ class _Eof(Exception):
 class _Worker:
     """A running worker: its process and the grader's ends of the two pipes (non-blocking)."""
 
-    proc: subprocess.Popen
+    proc: subprocess.Popen | zygote.ForkedWorker
     read_fd: int
     write_fd: int
     measured_pid: int | None = None  # the worker's own pid when the grader started it directly
@@ -376,7 +376,8 @@ class WorkerClient:
                 str(worker_read), str(worker_write), json.dumps(config)]
         output = os.open(self.output_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            proc = subprocess.Popen(
+            proc = self._fork(worker_read, worker_write, output, config)
+            proc = proc or subprocess.Popen(
                 self.confinement.command(argv, self.copy_dir),
                 cwd=self.copy_dir,
                 env=clean_env(home=str(self.copy_dir)),
@@ -404,6 +405,19 @@ class WorkerClient:
                     pass
         measured = proc.pid if self.confinement.bwrap is None else None
         return _Worker(proc, grader_read, grader_write, measured, checked=time.monotonic())
+
+    def _fork(self, worker_read: int, worker_write: int, output: int, config: dict):
+        """The worker forked from the grader's zygote (grader.sandbox.zygote) when one runs and fits (this
+        Python, no bubblewrap), else None: it then starts as a fresh process."""
+        server = zygote.current()
+        if server is None or server.python != self.python or self.confinement.bwrap is not None:
+            return None
+        self.confinement.command([], self.copy_dir)  # at level 4: hands the private copy to the worker's user
+        try:
+            return server.spawn(self.copy_dir, clean_env(home=str(self.copy_dir)), (worker_read, worker_write, output),
+                                json.dumps(config), self.confinement.user)
+        except OSError:
+            return None
 
     def _ensure_worker(self) -> None:
         """Start a worker unless one runs; a file whose import hangs or kills the worker is recorded
@@ -651,9 +665,11 @@ class WorkerClient:
                 pass
 
 
-def _exit_status(proc: subprocess.Popen, timeout: float) -> int | None:
+def _exit_status(proc, timeout: float) -> int | None:
     """The worker's exit status once it has exited (waiting up to timeout), without reaping it, so
     its process group id cannot be reused before the group is killed; None if it is still running."""
+    if isinstance(proc, zygote.ForkedWorker):
+        return proc.peek_status(timeout)
     if not hasattr(os, "waitid"):
         try:
             return proc.wait(timeout)
