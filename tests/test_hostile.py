@@ -23,6 +23,7 @@ import time
 import tomllib
 import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -255,13 +256,15 @@ def batch(tmp_path_factory):
     udp.close()
     after = tree_digest(submissions)
 
-    alone = {}
-    for student in ("correct", "partly_wrong"):
+    def graded_alone(student: str) -> dict:
         single = tmp / f"only-{student}"
         single.mkdir()
         shutil.copytree(submissions / student, single / student)
         run_grader(single, tmp / f"alone-{student}", root, env)
-        alone[student] = json.loads((tmp / f"alone-{student}" / "results" / f"{student}.json").read_text())
+        return json.loads((tmp / f"alone-{student}" / "results" / f"{student}.json").read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two honest students alone, at the same time
+        alone = dict(zip(("correct", "partly_wrong"), pool.map(graded_alone, ("correct", "partly_wrong"))))
 
     results = {p.stem: json.loads(p.read_text()) for p in (out / "results").glob("*.json")} if out.exists() else {}
     return {"proc": proc, "seconds": seconds, "out": out, "tmp": tmp, "results": results, "alone": alone,
