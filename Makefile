@@ -7,8 +7,6 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core by default; `make test TEST_JOBS=0` runs in one process.
-# --dist loadgroup: tests marked with the same xdist_group (those reading one shared grading, see
-# tests/conftest.py) run in one process, so that grading is done once; the others are balanced one by one.
 TEST_JOBS ?= auto
 # The assignment(s) `make grade` / `make release` work on: all of them unless `ASSIGNMENT=name` is given.
 ASSIGNMENT  ?=
@@ -53,7 +51,7 @@ catalogues: $(STAMP)
 	for d in assignments/*/tests/locale; do $(BIN)/pybabel compile -d $$d -D kit; done
 
 test: $(STAMP)
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

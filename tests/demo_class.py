@@ -1,16 +1,13 @@
 """The loss_optimization demo class (examples/submissions) graded once with `grader grade` for the tests
-that check that grading (tests/test_cli_grade_examples.py, test_slurm.py, test_grading_replay.py): they
-carry the DEMO_CLASS xdist group and read conftest's `demo_class` fixture."""
+that check that grading (tests/test_cli_grade_examples.py, test_slurm.py, test_grading_replay.py), through
+conftest's `demo_class` fixture."""
 
 import subprocess
 from pathlib import Path
 
-import pytest
 from test_cli_grade import GRADER
 from test_grading import EXAMPLES
 
-#: The xdist group of every test that reads the shared grading of the demo class.
-DEMO_CLASS = pytest.mark.xdist_group("demo-class")
 #: The options the demo class is graded with (Slurm's shards are graded with the same).
 DEMO_ARGS = ("--assignment", "loss_optimization", "--timeout", "60")
 

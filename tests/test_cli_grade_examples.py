@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-from demo_class import DEMO_CLASS
 from test_cli_grade import GRADER, STUDENTS, read_results
 from test_grading import EXAMPLES
 
@@ -41,7 +40,6 @@ def graded(demo_class):
     return demo_class
 
 
-@DEMO_CLASS
 def test_the_class_is_graded(graded):
     proc, out = graded
     assert proc.returncode == 0, proc.stderr
@@ -53,7 +51,6 @@ def test_the_class_is_graded(graded):
     assert all(r["sandbox"] for r in read_results(out).values())
 
 
-@DEMO_CLASS
 def test_each_student_loses_points_on_the_right_functions(graded):
     results = read_results(graded[1])
     assert lost(results["alice"]) == set() and results["alice"]["error"] == ""
@@ -68,7 +65,6 @@ def test_each_student_loses_points_on_the_right_functions(graded):
     assert "sgd_step" not in lost(results["mallory"])
 
 
-@DEMO_CLASS
 def test_feedback_names_the_problem_without_the_suite_source(graded):
     out = graded[1]
     erin = (out / "feedback" / "erin.md").read_text()
@@ -80,7 +76,6 @@ def test_feedback_names_the_problem_without_the_suite_source(graded):
         assert not [line for line in suite_lines if line in text]
 
 
-@DEMO_CLASS
 def test_grading_again_gives_the_same_scores(graded, tmp_path):
     first = read_results(graded[1])
     out = tmp_path / "again"

@@ -7,8 +7,7 @@ import json
 import re
 
 import pytest
-from corpus import REFERENCE, STUBS, corpus_group
-from demo_class import DEMO_CLASS
+from corpus import REFERENCE, STUBS
 from test_grading import EXAMPLES
 from test_hidden_suite_corpus import CORPORA, NAMES
 
@@ -31,7 +30,6 @@ def verdicts(result) -> dict:
     return {"tests": tests, "points": points, "error": result.error}
 
 
-@DEMO_CLASS
 def test_the_demo_class_gets_the_same_results_both_ways(demo_class, tmp_path):
     """The fast path: the demo class's shared grading (`grader grade ... --timeout 60`, conftest.demo_class);
     the plain path: grade_batch with the same options and replay off."""
@@ -47,7 +45,7 @@ def test_the_demo_class_gets_the_same_results_both_ways(demo_class, tmp_path):
     assert any(t.falsifying_example for r in fast.values() for t in r.tests)  # failures were compared too
 
 
-@pytest.mark.parametrize("name", [pytest.param(name, marks=corpus_group(name)) for name in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_every_corpus_entry_gets_the_same_results_both_ways(corpus_grading, name):
     corpus = CORPORA[name]
     graded = corpus_grading(name)  # shared with test_hidden_suite_corpus.py: graded once, both ways

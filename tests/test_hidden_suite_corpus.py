@@ -6,7 +6,7 @@ grading serves tests/test_grading_replay.py (conftest.corpus_grading). The corpu
 the package tests/corpus/NAME."""
 
 import pytest
-from corpus import REFERENCE, STUBS, Outcome, corpus_group, corpus_of
+from corpus import REFERENCE, STUBS, Outcome, corpus_of
 
 from grader.assignment import assignment_names, load_assignment
 
@@ -18,13 +18,8 @@ CORPORA = {name: corpus_of(name) for name in NAMES}
 
 def pairs(kind: str):
     """pytest params (assignment, entry) for every entry of `kind` (MUTANTS or VARIANTS) of every corpus."""
-    return [pytest.param(name, entry, id=f"{name}-{entry.name}", marks=corpus_group(name))
+    return [pytest.param(name, entry, id=f"{name}-{entry.name}")
             for name, corpus in CORPORA.items() for entry in getattr(corpus, kind)]
-
-
-def each_assignment():
-    """pytest params: every assignment's name, in its corpus's xdist group."""
-    return [pytest.param(name, marks=corpus_group(name)) for name in NAMES]
 
 
 @pytest.fixture
@@ -64,20 +59,20 @@ def test_corpus_is_large_and_single_bug(name):
     assert {fn for e in corpus.MUTANTS for fn in e.loses} == functions, "every function has mutants"
 
 
-@pytest.mark.parametrize("name", each_assignment())
+@pytest.mark.parametrize("name", NAMES)
 def test_reference_gets_full_marks_and_points_match_manifest(outcomes, name):
     outcome, scores = graded(outcomes(name), REFERENCE.name)
     assert outcome.failures() == []
     assert scores == {f.name: (f.points, f.points) for f in load_assignment(name).functions}
 
 
-@pytest.mark.parametrize("name", each_assignment())
+@pytest.mark.parametrize("name", NAMES)
 def test_stubs_get_zero(outcomes, name):
     _, scores = graded(outcomes(name), STUBS)
     assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in load_assignment(name).functions}
 
 
-@pytest.mark.parametrize("name", each_assignment())
+@pytest.mark.parametrize("name", NAMES)
 def test_functions_that_ignore_their_input_get_zero(outcomes, name):
     outcome, scores = graded(outcomes(name), "do_nothing")
     assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in load_assignment(name).functions}
@@ -104,7 +99,7 @@ def node_name(test: dict) -> str:
 def mutants_named(attribute: str, keep):
     """pytest params (assignment, mutant) for mutants kept by keep(mutant, corpus) in corpora declaring
     `attribute` (a suite with loop-free points declares which of its mutants loop or raise)."""
-    return [pytest.param(name, m, id=f"{name}-{m.name}", marks=corpus_group(name)) for name, corpus in CORPORA.items()
+    return [pytest.param(name, m, id=f"{name}-{m.name}") for name, corpus in CORPORA.items()
             if hasattr(corpus, attribute) for m in corpus.MUTANTS if keep(m, corpus)]
 
 

@@ -32,9 +32,6 @@ from limited_root import root_with_limits
 from grader.assignment import Limits, load_assignment
 from grader.sandbox import confine
 
-#: One test process runs every test of this file (`--dist loadgroup`), so the module's batch is graded once.
-pytestmark = pytest.mark.xdist_group("hostile")
-
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "corpus" / "hostile"
 #: The partly wrong student: the reference with the 0.5·reg convention in softmax's loss (a realistic slip).

@@ -18,14 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from demo_class import DEMO_ARGS, DEMO_CLASS
+from demo_class import DEMO_ARGS
 from test_cli_grade import GRADER
 from test_grading import EXAMPLES
 
 from grader.merge import grading_signature
 from grader.results import SubmissionResult
 
-pytestmark = [pytest.mark.slow, DEMO_CLASS]
+pytestmark = pytest.mark.slow
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "ci_templates" / "instructor" / "slurm"
 DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")

@@ -15,8 +15,6 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from grader.assignment import Assignment, load_assignment
 from grader.grading import GradeOptions, grade_batch
 from grader.results import SubmissionResult
@@ -144,12 +142,6 @@ STUBS = "stubs"
 def corpus_of(name: str):
     """The corpus package of assignment `name` (tests/corpus/<name>): MUTANTS, VARIANTS, DO_NOTHING, ..."""
     return importlib.import_module(f"corpus.{name}")
-
-
-def corpus_group(name: str) -> pytest.MarkDecorator:
-    """The xdist group of every test that reads assignment `name`'s graded corpus: with `--dist loadgroup`
-    they all run in one test process, so the corpus is graded once (see conftest.corpus_grading)."""
-    return pytest.mark.xdist_group(f"corpus-{name}")
 
 
 @dataclass
