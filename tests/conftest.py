@@ -1,51 +1,12 @@
-"""Gradings that several test files check, each done once per test session.
+"""Gradings that several test files check, each done once per run (run_once.once: under pytest-xdist
+the first worker that needs one grades it, the others read its stored result)."""
 
-Under pytest-xdist every worker is its own process with its own session fixtures, so a grading that
-tests on both workers read is done once for the whole run through `once`: the first worker that
-needs it grades under a file lock in the run's shared temporary folder and stores the result; any
-other worker waits for the lock and reads it. Without xdist (`make test TEST_JOBS=0`) the folder is
-the session's own and the lock is uncontended.
-"""
-
-import fcntl
-import os
-import pickle
-import traceback
 from pathlib import Path
 
 import pytest
 from corpus import grade_corpus
 from demo_class import grade_demo_class
-
-
-def shared_folder(tmp_path_factory) -> Path:
-    """The temporary folder every test process of this run sees: the workers' common parent under
-    xdist, the session's base folder otherwise."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-def once(tmp_path_factory, key: str, compute):
-    """compute(folder) run once in this run for `key` (in shared_folder/key), its picklable value
-    stored beside it; every later call, in any test process, returns the stored value (or raises
-    again the error compute raised, without computing again)."""
-    shared = shared_folder(tmp_path_factory)
-    stored = shared / f"{key}.pickle"
-    with open(shared / f"{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this process dies
-        if not stored.exists():
-            (shared / key).mkdir(exist_ok=True)
-            try:
-                value = ("value", compute(shared / key))
-            except Exception:  # noqa: BLE001 (stored: the other tests fail with it instead of redoing it)
-                value = ("error", traceback.format_exc())
-            partial = stored.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(value))
-            partial.rename(stored)
-        kind, value = pickle.loads(stored.read_bytes())
-    if kind == "error":
-        raise RuntimeError(f"the shared grading {key!r} failed:\n{value}")
-    return value
+from run_once import once
 
 
 @pytest.fixture(scope="session")
