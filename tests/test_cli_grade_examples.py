@@ -34,12 +34,10 @@ def lost(result: dict) -> set:
         name for name in result["functions"] if name not in short}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("examples") / "reports"
-    proc = subprocess.run([GRADER, "grade", "--assignment", "loss_optimization", str(EXAMPLES), "-o", str(out), "--jobs", "2", "--timeout", "60",
-                           "--json"], check=False, capture_output=True, text=True, timeout=900)
-    return proc, out
+@pytest.fixture
+def graded(demo_class):
+    """The demo class graded by `grader grade ... --timeout 60 --jobs 2 --json`: (CompletedProcess, reports)."""
+    return demo_class
 
 
 def test_the_class_is_graded(graded):

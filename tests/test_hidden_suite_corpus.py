@@ -1,20 +1,19 @@
 """Every assignment's hidden suite is sharp and fair: every corpus mutant loses points on its function only,
 every correct variant, and the reference, get full marks, and the untouched stubs and a do-nothing submission
-get zero. Each entry is graded through the real contract (pytest subprocess + grader plugin +
---grader-results), two at a time. The corpus of assignment NAME is the package tests/corpus/NAME."""
-
-import importlib
+get zero. Each entry is graded through the real contract (grade_batch: a pytest child with the grader plugin
+and --grader-results per submission) on the plain path, Hypothesis's search for every submission; the same
+grading serves tests/test_grading_replay.py (conftest.corpus_grading). The corpus of assignment NAME is
+the package tests/corpus/NAME."""
 
 import pytest
-from corpus import Entry, make_submission, run_many
+from corpus import REFERENCE, STUBS, Outcome, corpus_of
 
 from grader.assignment import assignment_names, load_assignment
 
 pytestmark = pytest.mark.slow
 
 NAMES = assignment_names()
-CORPORA = {name: importlib.import_module(f"corpus.{name}") for name in NAMES}
-REFERENCE = Entry("reference", {})
+CORPORA = {name: corpus_of(name) for name in NAMES}
 
 
 def pairs(kind: str):
@@ -23,34 +22,19 @@ def pairs(kind: str):
             for name, corpus in CORPORA.items() for entry in getattr(corpus, kind)]
 
 
-@pytest.fixture(scope="session")
-def graded_corpora(tmp_path_factory):
-    """A cache {assignment: {entry name: Outcome}}, filled the first time an assignment is asked for."""
-    return {}
-
-
 @pytest.fixture
-def outcomes(request, graded_corpora, tmp_path_factory):
-    """Returns the outcomes of one assignment's corpus, the reference and the stubs (graded once)."""
-
-    def of(name: str):
-        if name not in graded_corpora:
-            assignment = load_assignment(name)
-            corpus = CORPORA[name]
-            root = tmp_path_factory.mktemp(f"corpus-{name}")
-            entries = [REFERENCE, corpus.DO_NOTHING, *corpus.MUTANTS, *corpus.VARIANTS]
-            folders = {e.name: make_submission(root / "submissions" / e.name, assignment, e.patches) for e in entries}
-            folders["stubs"] = assignment.kit_dir
-            graded_corpora[name] = run_many(folders, root / "results", assignment, jobs=2)
-        return graded_corpora[name]
-
-    return of
+def outcomes(corpus_grading):
+    """outcomes(name) -> {entry name: SubmissionResult}: one assignment's corpus, the reference and the
+    stubs, graded once on the plain path."""
+    return lambda name: corpus_grading(name).plain
 
 
 def graded(outcomes, name):
-    """The per-function scores of one entry, failing the test if the run produced no results."""
-    outcome = outcomes[name]
-    assert outcome.results is not None, f"{name}: {outcome.problem}"
+    """The outcome and per-function scores of one entry, failing the test if its grading did not run
+    (crashed, timed out, could not bind the submission: an error and no tests)."""
+    result = outcomes[name]
+    assert result.error == "" and result.tests, f"{name}: {result.error}"
+    outcome = Outcome(result.to_json())
     return outcome, outcome.scores()
 
 
@@ -65,7 +49,8 @@ def test_corpus_is_large_and_single_bug(name):
     corpus = CORPORA[name]
     assert len(corpus.MUTANTS) >= 30 and len(corpus.VARIANTS) >= 8
     entries = [*corpus.MUTANTS, *corpus.VARIANTS]
-    assert len({e.name for e in entries}) == len(entries)
+    names = {e.name for e in entries} | {REFERENCE.name, corpus.DO_NOTHING.name, STUBS}
+    assert len(names) == len(entries) + 3  # each entry is graded in a folder of its own name
     functions = {f.name for f in load_assignment(name).functions}
     for entry in corpus.MUTANTS:
         assert len(entry.patches) == 1 and tuple(entry.patches) == entry.loses, entry.name
@@ -76,14 +61,14 @@ def test_corpus_is_large_and_single_bug(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_gets_full_marks_and_points_match_manifest(outcomes, name):
-    outcome, scores = graded(outcomes(name), "reference")
+    outcome, scores = graded(outcomes(name), REFERENCE.name)
     assert outcome.failures() == []
     assert scores == {f.name: (f.points, f.points) for f in load_assignment(name).functions}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_stubs_get_zero(outcomes, name):
-    _, scores = graded(outcomes(name), "stubs")
+    _, scores = graded(outcomes(name), STUBS)
     assert {fn: score for fn, (score, _) in scores.items()} == {f.name: 0.0 for f in load_assignment(name).functions}
 
 

@@ -23,10 +23,12 @@ import time
 import tomllib
 import warnings
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from limited_root import root_with_limits
+from run_once import once
 
 from grader.assignment import Limits, load_assignment
 from grader.sandbox import confine
@@ -190,11 +192,16 @@ def run_grader(submissions: Path, out: Path, root: Path, env: dict, *extra: str)
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Grade every case this machine can hold beside a correct and a partly wrong student, then each
-    honest student alone; everything the checks need, gathered once."""
+    """The hostile batch, graded once in the whole run (run_once.once: under xdist one worker grades, the
+    other reads its result; two batches at once would also share this file's port and /tmp paths)."""
     if not sys.platform.startswith("linux"):
         pytest.skip("the hostile corpus uses /proc and Linux process names")
-    tmp = tmp_path_factory.mktemp("hostile")
+    return once(tmp_path_factory, "hostile", grade_hostile_batch)
+
+
+def grade_hostile_batch(tmp: Path) -> dict:
+    """Grade every case this machine can hold beside a correct and a partly wrong student, in folder tmp,
+    then each honest student alone; everything the checks need, gathered once."""
     confinement = confine.probe()
     assignment = load_assignment("loss_optimization")
     root = root_with_limits(assignment, LIMITS, tmp)
@@ -252,13 +259,15 @@ def batch(tmp_path_factory):
     udp.close()
     after = tree_digest(submissions)
 
-    alone = {}
-    for student in ("correct", "partly_wrong"):
+    def graded_alone(student: str) -> dict:
         single = tmp / f"only-{student}"
         single.mkdir()
         shutil.copytree(submissions / student, single / student)
         run_grader(single, tmp / f"alone-{student}", root, env)
-        alone[student] = json.loads((tmp / f"alone-{student}" / "results" / f"{student}.json").read_text())
+        return json.loads((tmp / f"alone-{student}" / "results" / f"{student}.json").read_text())
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # the two honest students alone, at the same time
+        alone = dict(zip(("correct", "partly_wrong"), pool.map(graded_alone, ("correct", "partly_wrong"))))
 
     results = {p.stem: json.loads(p.read_text()) for p in (out / "results").glob("*.json")} if out.exists() else {}
     return {"proc": proc, "seconds": seconds, "out": out, "tmp": tmp, "results": results, "alone": alone,

@@ -1,7 +1,8 @@
 """The Slurm templates for real: a one-node cluster on localhost (munged, slurmctld, slurmd, config in a
 temporary folder) grades the demo class as a 3-task job array with a dependent merge job, and the
-merged reports equal grading the class at once. Installs Debian's slurm-wlm and munge when missing
-(root with apt-get); skips, saying why, when it cannot."""
+merged reports equal grading the class at once (the shared grading of conftest's `demo_class`, same
+options). Installs Debian's slurm-wlm and munge when missing (root with apt-get); skips, saying why,
+when it cannot."""
 
 import contextlib
 import json
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from demo_class import DEMO_ARGS
 from test_cli_grade import GRADER
 from test_grading import EXAMPLES
 
@@ -30,7 +32,7 @@ DAEMONS = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sinfo")
 TIMED = re.compile(r"faster than", re.IGNORECASE)
 #: Wall seconds the cluster gets to come up, and the whole graded run to finish.
 START_S, RUN_S = 60, 900
-GRADE_ARGS = "--timeout 60 --assignment loss_optimization"
+GRADE_ARGS = " ".join(DEMO_ARGS)  # the shards are graded as the shared grading at once
 MERGE_ARGS = "--assignment loss_optimization"
 
 
@@ -155,7 +157,7 @@ def signatures(out: Path) -> dict:
     return found
 
 
-def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster, tmp_path):
+def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster, demo_class, tmp_path):
     env = {**cluster["env"], "GRADER": GRADER, "GRADER_ARGS": GRADE_ARGS, "MERGE_ARGS": MERGE_ARGS}
     out = tmp_path / "out"
     proc = subprocess.run(["bash", str(TEMPLATES / "submit.sh"), str(EXAMPLES), str(out), "3"], env=env,
@@ -177,8 +179,7 @@ def test_a_job_array_of_three_shards_and_its_merge_equal_grading_at_once(cluster
     per_shard = [set(signatures(out / s)) for s in shards]
     assert all(per_shard) and sum(map(len, per_shard)) == len(set().union(*per_shard))  # disjoint, none empty
 
-    at_once = tmp_path / "at-once"
-    subprocess.run([GRADER, "grade", str(EXAMPLES), "-o", str(at_once), "--quiet", *GRADE_ARGS.split()],
-                   check=True, timeout=RUN_S)
+    graded, at_once = demo_class
+    assert graded.returncode == 0, graded.stderr
     assert signatures(out / "reports") == signatures(at_once)
     assert len(signatures(at_once)) == len([p for p in EXAMPLES.iterdir() if not p.name.startswith(".")])

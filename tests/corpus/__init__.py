@@ -1,21 +1,24 @@
 """Corpus submissions for testing the hidden suite: build a submission by patching single functions' source into a
 copy of the reference, grade it through the real contract (a pytest subprocess with the grader plugin and
---grader-results), and read per-function scores. Reusable: `make_submission`, `run_suite`, `run_many`.
+--grader-results), and read per-function scores. Reusable: `make_submission`, `run_suite`, `grade_corpus`.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import shutil
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.assignment import Assignment
+from grader.assignment import Assignment, load_assignment
+from grader.grading import GradeOptions, grade_batch
+from grader.results import SubmissionResult
+from grader.submissions import discover
 
 #: Checked in run_suite: a suite run that takes longer than this (seconds) is a failure, not a hang.
 SUITE_TIMEOUT_S = 600
@@ -130,16 +133,43 @@ def run_suite(submission: Path, results_path: Path, assignment: Assignment, extr
         return Outcome(None, f"no readable results file: {exc}; {proc.stdout[-2000:]}", proc.stdout)
 
 
-def run_many(submissions: dict[str, Path], workdir: Path, assignment: Assignment, jobs: int = 2,
-             extra_args=()) -> dict[str, Outcome]:
-    """run_suite for each {name: folder}, `jobs` at a time; results files go to workdir/<name>.json."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            name: pool.submit(run_suite, folder, workdir / f"{name}.json", assignment, extra_args)
-            for name, folder in submissions.items()
-        }
-        return {name: future.result() for name, future in futures.items()}
+#: The reference, graded with the corpus (it must get full marks).
+REFERENCE = Entry("reference", {})
+#: The corpus entry graded from the kit's untouched stub files (they must score zero).
+STUBS = "stubs"
+
+
+def corpus_of(name: str):
+    """The corpus package of assignment `name` (tests/corpus/<name>): MUTANTS, VARIANTS, DO_NOTHING, ..."""
+    return importlib.import_module(f"corpus.{name}")
+
+
+@dataclass
+class CorpusGrading:
+    """One assignment's corpus graded by grade_batch both ways: {entry name: SubmissionResult} on the fast
+    path (each property's examples replayed) and on the plain path (Hypothesis's search per submission).
+    The entries: the reference, the do-nothing submission, the kit's stubs, every mutant and variant."""
+
+    fast: dict[str, SubmissionResult]
+    plain: dict[str, SubmissionResult]
+
+
+def grade_corpus(name: str, root: Path, jobs: int = 2) -> CorpusGrading:
+    """Build every entry of assignment `name`'s corpus under root/submissions and grade the class twice,
+    fast path into root/fast and plain path into root/plain, `jobs` submissions at a time."""
+    assignment, corpus = load_assignment(name), corpus_of(name)
+    submissions = root / "submissions"
+    for entry in [REFERENCE, corpus.DO_NOTHING, *corpus.MUTANTS, *corpus.VARIANTS]:
+        make_submission(submissions / entry.name, assignment, entry.patches)
+    (submissions / STUBS).mkdir()
+    for file in assignment.files:
+        shutil.copyfile(assignment.kit_dir / file, submissions / STUBS / file)
+    entries = discover(submissions).entries
+    ways = {}
+    for way, replay in (("fast", True), ("plain", False)):
+        results = grade_batch(entries, assignment, root / way, jobs=jobs, options=GradeOptions(replay=replay))
+        ways[way] = {r.student: r for r in results}
+    return CorpusGrading(**ways)
 
 
 #: Run in a fresh interpreter by collect_markers: prints the hidden suite's grade markers as JSON.
