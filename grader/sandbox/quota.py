@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: Seconds between two checks while a call runs: a worker over its quota is stopped within this.
-QUOTA_TICK_S = 0.05
+QUOTA_TICK_S = 0.01
 #: Bytes each file or folder counts at least (one block): a million empty files are not free.
 MIN_ENTRY_BYTES = 4096
 
