@@ -49,6 +49,7 @@ catalogues: $(STAMP)
 	$(BIN)/pybabel compile -d grader/locale -D grader
 	for d in hidden_tests/*/locale; do $(BIN)/pybabel compile -d $$d -D suite; done
 	for d in assignments/*/tests/locale; do $(BIN)/pybabel compile -d $$d -D kit; done
+	$(BIN)/pybabel compile -d ci_templates/student/.ci/locale -D summary
 
 test: $(STAMP)
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES $(BIN)/python -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)

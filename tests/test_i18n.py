@@ -30,11 +30,14 @@ from grader.suite_strings import english_in_fstrings, suite_strings
 ASSIGNMENT = load_assignment("loss_optimization")
 GRADER = Path(i18n.__file__).parent
 SUITE_LOCALE = ASSIGNMENT.hidden_tests_dir / "locale"
+#: The student CI's score summary (ci_templates/student/.ci/), which has a catalogue of its own.
+SUMMARY_SCRIPT = Path(__file__).resolve().parent.parent / "ci_templates" / "student" / ".ci" / "score_summary.py"
 #: Every assignment's hidden suite and every kit's public tests have a catalogue.
 SUITES = [load_assignment(name) for name in assignment_names()]
 CATALOGUES = [(GRADER / "locale", i18n.GRADER_DOMAIN),
               *[(a.hidden_tests_dir / "locale", i18n.SUITE_DOMAIN) for a in SUITES],
-              *[(a.kit_dir / "tests" / "locale", "kit") for a in SUITES]]
+              *[(a.kit_dir / "tests" / "locale", "kit") for a in SUITES],
+              (SUMMARY_SCRIPT.parent / "locale", "summary")]
 KEYWORDS = {"_": None, "n_": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
@@ -277,6 +280,12 @@ def test_each_kit_has_a_korean_readme_with_the_same_sections_and_commands(kit):
     assert code(korean) == code(english)
     assert "README.ko.md" in english and "README.md" in korean
     assert Path("README.ko.md") in kit_files(kit.kit_dir)  # `grader release` hands it out
+
+
+def test_the_score_summary_catalogue_has_every_marked_string_and_no_stale_one():
+    marked = {message for _, message, _, _ in extract_from_file("python", str(SUMMARY_SCRIPT), keywords={"_": None})}
+    assert len(marked) >= 9
+    assert marked == set(translations(po(SUMMARY_SCRIPT.parent / "locale", "summary")))
 
 
 def marked_strings(folder: Path) -> set[str]:

@@ -1,6 +1,7 @@
 """CI templates: valid YAML with the structure each platform needs, shipped in the student kit,
 and the student score summary built from a real JUnit report."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,7 +86,8 @@ def test_instructor_workflow_grades_shards_in_a_matrix_then_merges():
 
 def test_release_ships_the_student_ci_files_only(tmp_path):
     kit = release_kit(load_assignment("loss_optimization"), tmp_path / "kit")
-    assert {".github/workflows/public-tests.yml", ".gitlab-ci.yml", ".ci/score_summary.py"} <= set(kit.files)
+    assert {".github/workflows/public-tests.yml", ".gitlab-ci.yml", ".ci/score_summary.py",
+            ".ci/locale/ko/LC_MESSAGES/summary.mo"} <= set(kit.files)
     assert not any("grade-class" in f for f in kit.files)
     bare = release_kit(load_assignment("loss_optimization"), tmp_path / "bare", with_ci=False)
     assert not any(f.startswith((".github", ".ci", ".gitlab")) for f in bare.files)
@@ -154,6 +156,27 @@ def test_score_summary_of_the_real_kit_on_the_reference_and_on_the_stubs(tmp_pat
         assert total > 0 and passed == total and estimate == f"{spec.points:g} / {spec.points:g}", spec.name
         assert stubs[spec.name] == (0, total, f"0 / {spec.points:g}"), spec.name
     assert "declare no graded function" not in kit_summary(tmp_path, assignment.reference_dir)
+
+
+def test_score_summary_in_korean_has_the_same_numbers_and_no_english_sentence(tmp_path, monkeypatch):
+    """GRADER_LANG=ko (or the manifest's [feedback] lang) gives the Korean summary: the same table
+    rows, the headings and sentences from .ci/locale's catalogue."""
+    report = tmp_path / "r.xml"
+    report.write_text('<testsuite><testcase classname="t" name="ok"><properties><property name="function" '
+                      'value="f"/></properties></testcase><testcase classname="t" name="bad"><failure/></testcase>'
+                      '</testsuite>')
+    (tmp_path / "en.toml").write_text('[functions.f]\nfile = "a.py"\npoints = 10\n')
+    (tmp_path / "ko.toml").write_text('[feedback]\nlang = "ko"\n[functions.f]\nfile = "a.py"\npoints = 10\n')
+    english = run_summary("r.xml", "en.toml", cwd=tmp_path)
+    korean = run_summary("r.xml", "ko.toml", cwd=tmp_path)
+    monkeypatch.setenv("GRADER_LANG", "ko")
+    assert run_summary("r.xml", "en.toml", cwd=tmp_path) == korean  # the variable wins over the manifest
+    assert "**1 / 2 public tests passed.**" in english and "| `f` | 1 / 1 | 10 / 10 |" in english
+    assert "**공개 테스트 2개 중 1개를 통과했습니다.**" in korean and "| `f` | 1 / 1 | 10 / 10 |" in korean
+    assert "1개는 채점 함수를 선언하지 않아" in korean and "- `t::bad`: 실패" in korean
+    sentences = [line for line in korean.splitlines() if re.search(r"[A-Za-z]{3,} [A-Za-z]{3,}", line)]
+    assert sentences == [], sentences
+    assert "테스트 보고서가 만들어지지 않았습니다" in run_summary("missing.xml", "ko.toml", cwd=tmp_path)
 
 
 def test_score_summary_without_or_with_a_broken_report(tmp_path):
