@@ -25,6 +25,7 @@ from pathlib import Path
 
 from grader.assignment import Limits
 from grader.sandbox import confine, zygote
+from grader.sandbox.bootstrap import program
 from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
 from grader.sandbox.protocol import (
@@ -158,19 +159,8 @@ def _copy_one(source: Path, target: Path, cap: int) -> int | str:
     return len(data)
 
 
-#: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR READ_FD WRITE_FD CONFIG`: the grader package
-#: is reached through stub package modules, so neither the repository nor the working directory
-#: (the submission) is ever on the worker's sys.path, and grader/__init__.py never runs there.
-BOOTSTRAP = """\
-import sys, types
-sys.path[:] = [p for p in sys.path if p not in ("", ".")]
-for name, path in (("grader", sys.argv[1]), ("grader.sandbox", sys.argv[1] + "/sandbox")):
-    module = types.ModuleType(name)
-    module.__path__ = [path]
-    sys.modules[name] = module
-from grader.sandbox.worker import run
-run(sys.argv[2:])
-"""
+#: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR READ_FD WRITE_FD CONFIG` (grader.sandbox.bootstrap).
+BOOTSTRAP = program("from grader.sandbox.worker import run\nrun(sys.argv[2:])\n")
 
 
 def describe_exit(returncode: int | None, cpu_s: float) -> str:

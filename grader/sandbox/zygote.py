@@ -28,19 +28,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader.sandbox.bootstrap import program
 from grader.sandbox.scratch import Scratch
 
-#: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR SOCKET_PATH` (see grader.sandbox.client.BOOTSTRAP).
-BOOTSTRAP = """\
-import sys, types
-sys.path[:] = [p for p in sys.path if p not in ("", ".")]
-for name, path in (("grader", sys.argv[1]), ("grader.sandbox", sys.argv[1] + "/sandbox")):
-    module = types.ModuleType(name)
-    module.__path__ = [path]
-    sys.modules[name] = module
-from grader.sandbox.zygote import serve
-serve(sys.argv[2])
-"""
+#: Started as `python -s -B -c BOOTSTRAP GRADER_PACKAGE_DIR SOCKET_PATH` (grader.sandbox.bootstrap).
+BOOTSTRAP = program("from grader.sandbox.zygote import serve\nserve(sys.argv[2])\n")
 #: One pid or exit status on the connection: a signed 64-bit integer.
 NUMBER = struct.Struct("!q")
 #: The request header: its JSON's length (the three descriptors ride on it).
