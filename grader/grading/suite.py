@@ -71,8 +71,8 @@ class _Collector:
 def collect_suite(assignment: Assignment) -> Collection:
     """Collect assignment's hidden suite in this process, once per state of its files (trusted code only:
     the suite's own modules are imported); the same collection serves load_suite."""
-    folder = Path(assignment.hidden_tests_dir).resolve()
-    key = (folder, _state(folder))
+    key = suite_state(assignment)
+    folder = key[0]
     _switch_modules(key)
     if key not in _LOADED:
         before = set(sys.modules)
@@ -96,8 +96,7 @@ def load_suite(assignment: Assignment, replayed: bool = True) -> dict[str, objec
     child runs each property the plain way. Then freezes the garbage collector's view of everything
     loaded so far, so children neither copy nor rescan it.
     """
-    folder = Path(assignment.hidden_tests_dir).resolve()
-    key = (folder, _state(folder))
+    key = suite_state(assignment)
     functions = collect_suite(assignment).functions
     if replayed and key not in _DRAWN:
         drawn = {}

@@ -402,7 +402,7 @@ class WorkerClient:
         server = zygote.current()
         if server is None or server.python != self.python or self.confinement.bwrap is not None:
             return None
-        self.confinement.command([], self.copy_dir)  # at level 4: hands the private copy to the worker's user
+        self.confinement.hand_over(self.copy_dir)
         try:
             return server.spawn(self.copy_dir, clean_env(home=str(self.copy_dir)), (worker_read, worker_write, output),
                                 json.dumps(config), self.confinement.user)

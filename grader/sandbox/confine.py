@@ -108,15 +108,18 @@ class Confinement:
         """One line for reports: 'level 1: process group, timeouts, ...'."""
         return f"level {self.level}: " + ", ".join(self.layers)
 
-    def command(self, worker_argv: list[str], submission_dir: Path) -> list[str]:
-        """The argv that starts the worker (bubblewrap goes in front at level 3 and up).
-
-        At level 4 this also hands the private copy `submission_dir` to the worker's user, so the
-        worker can read and write it and nothing else the grader owns.
-        """
+    def hand_over(self, submission_dir: Path) -> Path:
+        """At level 4, give the private copy `submission_dir` to the worker's user, so the worker can read
+        and write it and nothing else the grader owns (elsewhere nothing to do); returns its resolved path."""
         submission_dir = Path(submission_dir).resolve()
         if self.user is not None:
             _give_to_user(submission_dir, self.user)
+        return submission_dir
+
+    def command(self, worker_argv: list[str], submission_dir: Path) -> list[str]:
+        """The argv that starts the worker (bubblewrap goes in front at level 3 and up), once the private
+        copy is handed over (hand_over)."""
+        submission_dir = self.hand_over(submission_dir)
         if self.bwrap is None:
             return list(worker_argv)
         return bwrap_argv(self.bwrap, submission_dir, drop_inside=self.user is not None) + list(worker_argv)
