@@ -22,6 +22,19 @@ PRELOAD = ("numpy", "pytest", "hypothesis", "hypothesis.extra.numpy", "grader.py
 INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
+def import_preloaded() -> None:
+    """Import PRELOAD here. Before pytest first configures in this process: the libraries' modules are then
+    already loaded when pytest marks its plugins' distributions for assertion rewriting (Hypothesis's 73
+    modules would otherwise be parsed and rewritten, and with bytecode writing off, on every run)."""
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+
+
 def preload(sandbox: str = "auto") -> str:
     """Import what every child needs and probe the confinement, once, in this process.
 
@@ -30,13 +43,7 @@ def preload(sandbox: str = "auto") -> str:
     name ("" where the sandbox package is absent); raises SandboxError when `sandbox` (a level
     '1'..'4') is not available here.
     """
-    import importlib
-
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
+    import_preloaded()
     try:
         from grader.sandbox import confine
     except ImportError:

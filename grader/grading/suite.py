@@ -19,6 +19,7 @@ import pytest
 
 from grader.assignment import Assignment
 from grader.grading import replay
+from grader.grading.child import import_preloaded
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def collect_suite(assignment: Assignment) -> Collection:
     folder = key[0]
     _switch_modules(key)
     if key not in _LOADED:
+        import_preloaded()
         before = set(sys.modules)
         collector = _Collector()
         args = [str(folder), "-p", "grader.pytest_plugin", "--collect-only", "-q", "-p", "no:cacheprovider",
