@@ -30,6 +30,11 @@ class Limits:
     cpu_s: int = 240
     memory_mb: int = 2048
     output_kb: int = 256
+    #: A call the reference made in this batch's reference run may take reference_time_factor times the
+    #: reference's time on it, at least reference_time_floor_s, at most call_timeout_s (factor 0: always
+    #: call_timeout_s); see grader.sandbox.call_times.
+    reference_time_factor: float = 1000.0
+    reference_time_floor_s: float = 2.0
     #: Size caps of one submission, the only ones (preparation and the worker's copy both use them):
     #: the largest source file graded (a .py file, or the definitions taken from a notebook), all
     #: .py and .ipynb files of a submission (or its zip file) together, and how many of them.

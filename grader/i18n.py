@@ -181,7 +181,9 @@ TEMPLATES: tuple[tuple[str, dict[str, str]], ...] = (
     (N_("{function} raised {kind}: {error}"), {"function": _NAME, "kind": _EXCEPTION}),
     (N_("{function} raised {kind}"), {"function": _NAME, "kind": _EXCEPTION}),
     (N_("StudentError: {error}"), {}),
-    (N_("{function} did not return within {seconds} s"), {"function": _NAME}),
+    (N_("{function} did not return within {seconds} s (a call may take {factor}x the reference's time on the "
+        "same input, at least {floor} s)"), {"function": _NAME, "seconds": r"\S+", "factor": r"\S+", "floor": r"\S+"}),
+    (N_("{function} did not return within {seconds} s"), {"function": _NAME, "seconds": r"\S+"}),
     (N_("{function} used up its {seconds} s share of the submission's time"), {"function": _NAME}),
     (N_("the submission used up its {seconds} s time budget"), {}),
     (N_("the worker {ending} during {function}"), {"function": _NAME}),

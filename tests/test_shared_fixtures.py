@@ -1,6 +1,6 @@
 """Session fixtures the grader sets up once per batch (grader.grading.shared_fixtures): every child takes the
 value set up once, and a fixture that uses the student, pytest's per-run state or holds a mutable value is
-always set up again in each child."""
+always set up again in each child (the batch-wide values come from the batch's one run on the reference)."""
 
 from __future__ import annotations
 
@@ -62,10 +62,12 @@ def test_batch_wide_fixtures_are_set_up_once_and_the_rest_per_child(tmp_path, mo
     results = grade_batch(discover(tmp_path / "subs").entries, assignment, tmp_path / "out", jobs=2, force=True)
     assert all(t.passed for r in results for t in r.tests if t.name == "pids")
     seen = [tuple(map(int, p.read_text().split())) for p in pids.iterdir()]
-    assert len(seen) == 3
-    children = {s[0] for s in seen}
     batch = {s[1] for s in seen}
-    assert len(children) == 3 and len(batch) == 1, "the batch-wide fixture was set up again in a child"
-    assert not batch & children and os.getpid() not in batch, "set up in a child or in the grader itself"
+    assert len(batch) == 1, "the batch-wide fixture was set up again in a child"
+    # The batch's reference run (grader.grading.reference_run) set it up, in a process of its own.
+    assert [s[0] for s in seen].count(next(iter(batch))) == 1 and os.getpid() not in batch
+    seen = [s for s in seen if s[0] not in batch]
+    children = {s[0] for s in seen}
+    assert len(seen) == 3 and len(children) == 3, "a child did not run, or two submissions shared one"
     for child, _, *per_child in seen:
         assert per_child == [child] * 4, "a fixture using the student, pytestconfig or a list was shared"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader import i18n
 from grader.assignment import Assignment, ManifestError
-from grader.grading import shared_fixtures
+from grader.grading import reference_run
 from grader.grading.child import INTERRUPTS, preload, pytest_args
 from grader.grading.consistency import ensure_consistent
 from grader.grading.jobs import Job, collect, launch, next_deadline, police, wait
@@ -76,13 +76,14 @@ def grade_submission(prepared: Prepared, assignment: Assignment, options: GradeO
 
 def load_once(assignment: Assignment, options: GradeOptions) -> None:
     """What every child of a batch starts with: the imports and the workers' fork server (preload), the
-    collected suite and its replayed examples (load_suite), the session fixtures shared by the whole batch
-    (grader.grading.shared_fixtures)."""
+    collected suite and its replayed examples (load_suite), and what the suite's run on the reference
+    found (grader.grading.reference_run): the session fixtures shared by the whole batch, the reference's
+    time on each call (the calls' calibrated deadlines)."""
     preload(options.sandbox)
     load_suite(assignment, options.replay)
     limits = effective_limits(assignment, options)
-    args = shared_fixtures.reference_args(assignment, limits, options.sandbox, pytest_args)
-    shared_fixtures.share(assignment, args, suite_state(assignment), limits.submission_timeout_s)
+    args = reference_run.reference_args(assignment, limits, options.sandbox, pytest_args)
+    reference_run.prepare(args, suite_state(assignment), limits.submission_timeout_s)
 
 
 def _safe(student: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.assignment import Limits
-from grader.sandbox import confine, zygote
+from grader.sandbox import call_times, confine, zygote
 from grader.sandbox.bootstrap import program
 from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
@@ -473,9 +473,12 @@ class WorkerClient:
         except ProtocolError as exc:
             raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
-        by_budget = self._remaining_budget() < self.limits.call_timeout_s
-        deadline = self._deadline(self.limits.call_timeout_s)
+        frame_key = call_times.key(parts)
+        seconds = self._allowed_s(frame_key)
+        by_budget = self._remaining_budget() < seconds
+        deadline = self._deadline(seconds)
         try:
+            began = time.monotonic()
             self._resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
@@ -486,12 +489,22 @@ class WorkerClient:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
                     raise ProtocolError("the arguments sent back do not match the call")
+            call_times.note(frame_key, time.monotonic() - began)
             self._pause(worker)
             self._check_quota(worker, force=True)
             return reply, after
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
-            raise self._call_failure(function, exc, ending, by_budget) from None
+            raise self._call_failure(function, exc, ending, by_budget, seconds) from None
+
+    def _allowed_s(self, frame_key: bytes) -> float:
+        """Wall seconds this call may take: the call timeout, or less where the reference made the same
+        call in this batch's reference run (grader.sandbox.call_times)."""
+        reference_s = call_times.reference_seconds(frame_key)
+        if reference_s is None:
+            return float(self.limits.call_timeout_s)
+        return call_times.allowed_s(reference_s, float(self.limits.reference_time_factor),
+                                    float(self.limits.reference_time_floor_s), float(self.limits.call_timeout_s))
 
     def _record_changes(self, function: str, args: tuple, kwargs: dict, after: Frame) -> None:
         """Compare the arguments as the call left them with what was sent (both held here)."""
@@ -500,14 +513,20 @@ class WorkerClient:
         self.last_call_changes = call_changes(args, kwargs, args_after, kwargs_after, self.caps)
         self.last_call_mutated = top_level(self.last_call_changes)
 
-    def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False) -> StudentError:
+    def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False,
+                      seconds: float | None = None) -> StudentError:
         self._restart_owner = function
         if isinstance(exc, _Timeout):
             if by_budget:
                 message = self._budget_message(function)
                 self._broken[function] = (message, "budget")
                 return StudentError(message, function, "budget")
-            message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
+            if seconds is not None and seconds < self.limits.call_timeout_s:
+                message = (f"{function} did not return within {seconds:g} s (a call may take "
+                           f"{self.limits.reference_time_factor:g}x the reference's time on the same input, "
+                           f"at least {self.limits.reference_time_floor_s:g} s)")
+            else:
+                message = f"{function} did not return within {self.limits.call_timeout_s:g} s"
             self._broken[function] = (message, "timeout")
             return StudentError(message, function, "timeout")
         if isinstance(exc, QuotaExceeded):
