@@ -7,7 +7,9 @@ Prints, for the fast path (examples replayed) and the plain path (`grader grade 
   student, repeated) at --jobs 2, measured; a smaller BENCH_CLASS is extrapolated and labelled so;
 - the peer: what a notebook grader pays per submission (a Jupyter kernel start and a few cells run
   with nbclient), in CPU seconds, measured in the same run.
-CPU seconds are the whole process tree's (grader, pytest children, sandboxed workers, kernels).
+CPU seconds are the whole process tree's (grader, pytest children, sandboxed workers), counted by a cgroup
+where one can be made (benchmarks/cpu_meter.py: processes in a bubblewrap pid namespace are reaped by the
+kernel and never reach RUSAGE_CHILDREN); the peer runs in this process, so RUSAGE counts its kernel.
 Targets (issue #15): <= 3x per correct submission, <= 6x for the mixed class, 500 in < 120 s.
 Never an assertion: load on a shared machine moves every number.
 """
@@ -23,6 +25,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import cpu_meter
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "submissions"
@@ -57,8 +61,10 @@ def command(argv: list[str]):
 
 
 def grade(submissions: Path, out: Path, *extra: str) -> tuple[float, float]:
-    return cpu_wall(command([GRADER, "grade", str(submissions), "-o", str(out), "--quiet", "--force",
-                            "--assignment", "loss_optimization", *extra]))
+    """(CPU seconds of the whole grading process tree, wall seconds) of one `grader grade` run."""
+    return cpu_meter.run([GRADER, "grade", str(submissions), "-o", str(out), "--quiet", "--force",
+                          "--assignment", "loss_optimization", *extra],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def notebook_peer() -> float:
@@ -84,12 +90,15 @@ def build(folder: Path, names, count: int) -> Path:
 
 
 def main() -> None:
-    bare = statistics.median(cpu_wall(command([sys.executable, "-c", "import numpy"]))[0] for _ in range(5))
+    print(f"CPU seconds counted by: {cpu_meter.method()}")
+    bare_argv = [sys.executable, "-c", "import numpy"]
+    bare = statistics.median(cpu_meter.run(bare_argv)[0] for _ in range(5))
     print(f'bare `python -c "import numpy"`: {bare:.3f} CPU-s (median of 5)')
     try:
+        bare_rusage = statistics.median(cpu_wall(command(bare_argv))[0] for _ in range(5))
         peer = statistics.median(notebook_peer() for _ in range(3))
         print(f"peer, notebook grader (nbclient: kernel start + {len(NOTEBOOK_CELLS)} cells): {peer:.2f} CPU-s "
-              f"= {peer / bare:.1f}x bare (median of 3)")
+              f"= {peer / bare_rusage:.1f}x bare (median of 3; both by RUSAGE: bare {bare_rusage:.3f})")
     except (ImportError, OSError, RuntimeError, KeyError) as exc:  # no kernel here: the rest still runs
         print(f"peer, notebook grader: not measured ({type(exc).__name__}: {exc})")
     with tempfile.TemporaryDirectory() as tmp:
