@@ -37,6 +37,7 @@ from grader.sandbox.protocol import (
     Unsupported,
     frame_parts,
     read_frame,
+    value_parts,
 )
 from grader.sandbox.quota import QUOTA_TICK_S, DiskQuota, QuotaExceeded
 from grader.sandbox.scratch import Scratch, remove_tree
@@ -279,9 +280,9 @@ class WorkerClient:
         if self._worker is None:  # its own time ran out while the worker was starting
             raise StudentError(self._budget_message(function), function, "budget")
         self._account = function
-        frame, after = self._timed(lambda: self._exchange(function, args, kwargs))
+        frame, after, unchanged = self._timed(lambda: self._exchange(function, args, kwargs))
         if after is not None:
-            self._record_changes(function, args, kwargs, after)
+            self._record_changes(function, args, kwargs, after, unchanged)
         return self._interpret(function, frame)
 
     def output(self) -> str:
@@ -482,9 +483,9 @@ class WorkerClient:
             self._resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
-            after = None
+            after, raw = None, []
             if reply.type in (MsgType.RESULT, MsgType.ERROR):
-                after = self._read_frame(worker, deadline)
+                after = self._read_frame(worker, deadline, raw)
                 if after.type != MsgType.ARGUMENTS:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
@@ -492,7 +493,7 @@ class WorkerClient:
             call_times.note(frame_key, time.monotonic() - began)
             self._pause(worker)
             self._check_quota(worker, force=True)
-            return reply, after
+            return reply, after, after is not None and _same_arguments(parts, function, raw, self.caps)
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget, seconds) from None
@@ -506,11 +507,12 @@ class WorkerClient:
         return call_times.allowed_s(reference_s, float(self.limits.reference_time_factor),
                                     float(self.limits.reference_time_floor_s), float(self.limits.call_timeout_s))
 
-    def _record_changes(self, function: str, args: tuple, kwargs: dict, after: Frame) -> None:
-        """Compare the arguments as the call left them with what was sent (both held here)."""
+    def _record_changes(self, function: str, args: tuple, kwargs: dict, after: Frame, unchanged: bool) -> None:
+        """Compare the arguments as the call left them with what was sent (both held here); unchanged: the
+        ARGUMENTS frame holds exactly the bytes the CALL frame sent them as, so nothing changed."""
         args_after, kwargs_after = after.items[0], dict(after.items[1])
         self.last_call_arguments = (args_after, kwargs_after)
-        self.last_call_changes = call_changes(args, kwargs, args_after, kwargs_after, self.caps)
+        self.last_call_changes = () if unchanged else call_changes(args, kwargs, args_after, kwargs_after, self.caps)
         self.last_call_mutated = top_level(self.last_call_changes)
 
     def _call_failure(self, function: str, exc: Exception, ending: str, by_budget: bool = False,
@@ -583,7 +585,8 @@ class WorkerClient:
             if written:
                 views[first] = views[first][written:]
 
-    def _read_frame(self, worker: _Worker, deadline: float) -> Frame:
+    def _read_frame(self, worker: _Worker, deadline: float, raw: list | None = None) -> Frame:
+        """The next frame from the worker; raw (if given) receives a copy of each chunk read: header, payload."""
         def read_exact(n: int) -> memoryview:
             if len(self._buffer) < n:
                 self._buffer = bytearray(n)
@@ -599,6 +602,8 @@ class WorkerClient:
                     raise _Eof()
                 got += count
                 worker.received += count
+            if raw is not None:
+                raw.append(bytes(view))
             return view
 
         return read_frame(read_exact, self.caps)
@@ -672,6 +677,17 @@ class WorkerClient:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def _same_arguments(call_parts: list, function: str, raw: list[bytes], caps: Caps) -> bool:
+    """Whether the ARGUMENTS frame read as raw (header, payload) carries the arguments in exactly the bytes
+    the CALL frame (call_parts: header, the function's name, args, kwargs) sent them as: then every value
+    decodes as sent and no argument changed. The comparison is of bytes the grader holds, never a claim."""
+    if len(raw) != 2:
+        return False
+    name = len(b"".join(value_parts(function, caps)))
+    sent = b"".join(call_parts[1:])
+    return len(sent) - name == len(raw[1]) and sent[name:] == raw[1]
 
 
 def _exit_status(proc, timeout: float) -> int | None:
