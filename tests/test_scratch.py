@@ -1,6 +1,7 @@
 """Temporary folders survive a SIGKILL of the grader only until the next run: it removes what a dead
 batch left (its lock is free) and never touches a live run's folders (their lock is held)."""
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from limited_root import root_with_limits
 
 from grader.assignment import load_assignment
 from grader.sandbox.scratch import LOCK_NAME, Scratch, clean_stale, stale_folders
@@ -75,6 +77,8 @@ def wait_for(condition, seconds: float = 120.0):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the grader's children die with it on Linux only")
 def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_run(tmp_path):
     assignment = load_assignment("loss_optimization")
+    # Calibrated deadlines off: the hanging call must keep its batch in flight for the whole call timeout.
+    root = root_with_limits(assignment, dataclasses.replace(assignment.limits, reference_time_factor=0.0), tmp_path)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp), "OPENBLAS_NUM_THREADS": "1"}
@@ -92,13 +96,15 @@ def test_after_a_sigkill_of_the_grader_the_next_run_cleans_up_and_spares_a_live_
         with open(tmp_path / f"{name}.err", "wb") as err:
             return subprocess.Popen([sys.executable, "-c", "from grader.cli import main; main()", "grade",
                                      str(batches[name]), "-o", str(tmp_path / f"out-{name}"), "--assignment",
-                                     assignment.name, *quiet], env=env,
+                                     assignment.name, "--root", str(root), *quiet], env=env,
                                     cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
 
     def in_flight(before: set[Path]):
         new = grader_folders(tmp) - before
         workers = [p for p in new if p.name.startswith("grader-worker-") and (p / "submission").is_dir()]
-        return new if workers and any(p.name.startswith("grader-batch-") for p in new) else None
+        # The student's own copy in the batch folder: the batch's reference run (and its worker) is over.
+        batch = [p for p in new if p.name.startswith("grader-batch-") and any(p.glob("student-*"))]
+        return new if workers and batch else None
 
     killed = grade("killed")
     killed_folders = wait_for(lambda: in_flight(set()))
