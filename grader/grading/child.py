@@ -170,12 +170,14 @@ def start_child(args: list[str], log: Path, cwd: Path) -> Child:
 def pytest_args(assignment: Assignment, submission: Path, results: Path, limits: Limits,
                 sandbox: str = "auto") -> list[str]:
     """The contract's command line for one submission (plus quiet output, no cache, the limits to
-    grade under, a sandbox level)."""
+    grade under, a sandbox level). `--tb=line`: the results file carries each failure's message and
+    falsifying example; pytest's own source-quoting tracebacks in the log (which only a crashed child's
+    instructor reads) cost a quarter of a failing submission's child."""
     return [
         str(assignment.hidden_tests_dir), "-p", "grader.pytest_plugin",
         "--submission", str(submission), "--grader-results", str(results),
         "--assignment", assignment.name, "--grader-root", str(assignment.root),
         "--grader-limits", limits_json(limits),
-        "-q", "--tb=short", "--no-header", "-p", "no:cacheprovider",
+        "-q", "--tb=line", "--no-header", "-p", "no:cacheprovider",
         "-W", "ignore::pytest.PytestAssertRewriteWarning",  # the plugin is pre-imported on purpose
     ] + ([] if sandbox == "auto" else ["--sandbox", sandbox])

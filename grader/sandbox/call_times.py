@@ -7,7 +7,7 @@ of the CALL frame (function name and every argument's bytes). A student's call w
 digest gets `allowed_s` instead of the full call timeout; any other call (an input drawn afresh, a state
 the student's own earlier answers built) keeps the call timeout. So a hanging function is stopped after
 seconds instead of using up its share of the submission's time, while a correct solution, however slow
-its style, stays orders of magnitude inside what it is given.
+its style, stays orders of magnitude inside what it is given. Only frames up to MAX_KEYED_BYTES are keyed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from __future__ import annotations
 import hashlib
 import math
 
+#: Largest CALL frame keyed (bytes). A larger one keeps the call timeout and is compared value by value
+#: after the call: hashing or copying megabytes would add to the time a speed property measures (the
+#: suites' timed inputs are large, and drawn afresh, so never calibrated anyway).
+MAX_KEYED_BYTES = 64 * 1024
 #: {digest of a CALL frame: the reference's wall seconds} this process's clients use (installed by the
 #: grader before it forks the children of a batch; empty: every call gets the call timeout).
 _TIMES: dict[bytes, float] = {}

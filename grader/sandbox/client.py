@@ -474,7 +474,8 @@ class WorkerClient:
         except ProtocolError as exc:
             raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
-        frame_key = call_times.key(parts)
+        small = sum(len(p) for p in parts) <= call_times.MAX_KEYED_BYTES
+        frame_key = call_times.key(parts) if small else None
         seconds = self._allowed_s(frame_key)
         by_budget = self._remaining_budget() < seconds
         deadline = self._deadline(seconds)
@@ -483,25 +484,27 @@ class WorkerClient:
             self._resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
-            after, raw = None, []
+            after, raw = None, [] if small else None
             if reply.type in (MsgType.RESULT, MsgType.ERROR):
                 after = self._read_frame(worker, deadline, raw)
                 if after.type != MsgType.ARGUMENTS:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
                     raise ProtocolError("the arguments sent back do not match the call")
-            call_times.note(frame_key, time.monotonic() - began)
+            if frame_key is not None:
+                call_times.note(frame_key, time.monotonic() - began)
             self._pause(worker)
             self._check_quota(worker, force=True)
-            return reply, after, after is not None and _same_arguments(parts, function, raw, self.caps)
+            return reply, after, after is not None and small and _same_arguments(parts, function, raw, self.caps)
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget, seconds) from None
 
-    def _allowed_s(self, frame_key: bytes) -> float:
+    def _allowed_s(self, frame_key: bytes | None) -> float:
         """Wall seconds this call may take: the call timeout, or less where the reference made the same
-        call in this batch's reference run (grader.sandbox.call_times)."""
-        reference_s = call_times.reference_seconds(frame_key)
+        call in this batch's reference run (grader.sandbox.call_times; frame_key None: a large call,
+        never keyed)."""
+        reference_s = None if frame_key is None else call_times.reference_seconds(frame_key)
         if reference_s is None:
             return float(self.limits.call_timeout_s)
         return call_times.allowed_s(reference_s, float(self.limits.reference_time_factor),
