@@ -36,7 +36,7 @@ from grader.binding import bind_in_process
 from grader.grading.replay import run_replayed
 from grader.grading.shared_fixtures import provide
 from grader.results import TestResult
-from grader.sandbox import GraderFault, StudentError, WorkerClient
+from grader.sandbox import GraderFault, StudentError, WorkerClient, call_times
 from grader.sandbox.changes import call_changes, keep, top_level
 from grader.sandbox.confine import probe
 
@@ -155,15 +155,21 @@ class InProcessStudent:
         self.last_call_changes: tuple = ()
         self.last_call_arguments: tuple[tuple, dict] = ((), {})
         for name, fn in vars(namespace).items():
-            setattr(self, name, self._tracked(fn))
+            setattr(self, name, self._tracked(fn, name))
 
-    def _tracked(self, fn):
+    def _tracked(self, fn, name: str):
+        """fn with its changes tracked; name: the manifest's name for it (as a worker client sends it)."""
+
         def call(*args, **kwargs):
+            frame_key = call_times.recording_key(name, args, kwargs)
             before_args, before_kwargs = keep(args), keep(kwargs)
             self.last_call_mutated, self.last_call_changes = (), ()
+            began = time.monotonic()
             try:
                 return fn(*args, **kwargs)
             finally:
+                if frame_key is not None:
+                    call_times.note(frame_key, time.monotonic() - began)
                 self.last_call_arguments = (args, kwargs)
                 self.last_call_changes = call_changes(before_args, before_kwargs, args, kwargs)
                 self.last_call_mutated = top_level(self.last_call_changes)

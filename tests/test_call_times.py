@@ -115,3 +115,21 @@ def test_in_a_batch_a_hanging_function_is_stopped_at_the_floor_and_the_rest_is_g
     assert others and all(t.passed for t in others)
     stored = json.loads((tmp_path / "out" / "results" / "hangs.json").read_text())
     assert stored["score"] == result.score
+
+
+def test_a_call_recorded_in_process_has_the_key_the_worker_client_uses(tmp_path, table):
+    """The batch's reference run binds the reference in-process: its calls must be keyed exactly as the
+    worker client keys the same call from a student."""
+    import types
+
+    from grader.pytest_plugin import InProcessStudent
+
+    recorded = call_times.recording()
+    reference = InProcessStudent(types.SimpleNamespace(sgd_step=lambda w, dw, config=None: (w - 0.01 * dw, config)))
+    reference.sgd_step(np.ones(3), 1.0)
+    reference.sgd_step(np.zeros(3), dw=1.0)  # another call (a keyword): another key
+    assert len(recorded) == 2
+    call_times._RECORDING.clear()
+    call_times.install(dict(recorded))
+    slow, = calls(tmp_path, SLOW_SGD, np.ones(3))
+    assert isinstance(slow, StudentError) and "within 0.5 s" in str(slow)

@@ -1,8 +1,8 @@
 """Once per batch, before any submission: the hidden suite run on the reference, in a throwaway fork, with
-the reference folder as the submission (sandboxed, exactly as a student's). Only data comes back: the
-session fixtures' values the whole batch shares (grader.grading.shared_fixtures) and the reference's wall
-time on every call it answered (grader.sandbox.call_times), both installed for the children forked after.
-Nothing of a submission runs here: the worker runs the reference, the rest is the trusted suite.
+the reference folder as the submission, bound in-process (trusted code only: no worker to start). Only data
+comes back: the session fixtures' values the whole batch shares (grader.grading.shared_fixtures) and the
+reference's wall time on every call the suite made (grader.sandbox.call_times), both installed for the
+children forked after. Nothing of a submission runs here.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def _body(args: list[str], write: int) -> None:
     recorder = shared_fixtures.Recorder()
     with tempfile.TemporaryDirectory(prefix="grader-reference-") as tmp:
         os.chdir(tmp)
-        pytest.main(list(args), plugins=[recorder])
+        pytest.main([*args, "--in-process"], plugins=[recorder])
     data = json.dumps({"fixtures": recorder.values, "times": {k.hex(): v for k, v in times.items()}}).encode()
     while data:
         data = data[os.write(write, data):]

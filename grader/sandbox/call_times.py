@@ -1,9 +1,9 @@
 """Call deadlines calibrated on the reference: a call may take a multiple of what the reference needed
 on exactly the same call, never less than a floor and never more than the call timeout.
 
-The grader runs the suite once per batch with the reference as the submission (through the sandbox, as
-any student) and notes, for every call, its wall time as the trusted side measured it, keyed by a digest
-of the CALL frame (function name and every argument's bytes). A student's call whose frame has the same
+The grader runs the suite once per batch with the reference as the submission (bound in-process: trusted
+code) and notes, for every call, its wall time, keyed by a digest of the CALL frame a worker client would
+send for it (function name and every argument's bytes). A student's call whose frame has the same
 digest gets `allowed_s` instead of the full call timeout; any other call (an input drawn afresh, a state
 the student's own earlier answers built) keeps the call timeout. So a hanging function is stopped after
 seconds instead of using up its share of the submission's time, while a correct solution, however slow
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+
+from grader.sandbox.protocol import MsgType, ProtocolError, frame_parts
 
 #: Largest CALL frame keyed (bytes). A larger one keeps the call timeout and is compared value by value
 #: after the call: hashing or copying megabytes would add to the time a speed property measures (the
@@ -32,6 +34,23 @@ def key(parts) -> bytes:
     for part in parts:
         digest.update(part)
     return digest.digest()
+
+
+def frame_key(parts) -> bytes | None:
+    """key(parts), or None for a frame over MAX_KEYED_BYTES (never keyed)."""
+    return key(parts) if sum(len(p) for p in parts) <= MAX_KEYED_BYTES else None
+
+
+def recording_key(function: str, args: tuple, kwargs: dict) -> bytes | None:
+    """While recording: the key of the CALL frame a WorkerClient would send for function(*args, **kwargs)
+    (for a call made in-process, the reference bound in this trusted process); else, or for a frame the
+    protocol cannot carry or over MAX_KEYED_BYTES, None."""
+    if not _RECORDING:
+        return None
+    try:
+        return frame_key(frame_parts(MsgType.CALL, (function, tuple(args), tuple(kwargs.items())), strict=True))
+    except ProtocolError:
+        return None
 
 
 def reference_seconds(frame_key: bytes) -> float | None:

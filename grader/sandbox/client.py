@@ -474,8 +474,8 @@ class WorkerClient:
         except ProtocolError as exc:
             raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
-        small = sum(len(p) for p in parts) <= call_times.MAX_KEYED_BYTES
-        frame_key = call_times.key(parts) if small else None
+        frame_key = call_times.frame_key(parts)
+        small = frame_key is not None
         seconds = self._allowed_s(frame_key)
         by_budget = self._remaining_budget() < seconds
         deadline = self._deadline(seconds)
