@@ -36,6 +36,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.sandbox.bootstrap import program
+from grader.sandbox.quota import QUOTA_TICK_S
+
 BASE_LAYERS = ("process group", "timeouts", "rlimits", "private copy", "clean environment")
 LEVEL2_LAYERS = ("no_new_privs", "seccomp", "landlock", "non-dumpable grader")
 BWRAP = "bubblewrap"
@@ -422,8 +425,9 @@ def apply_in_worker(config: dict) -> None:
 
 def _check_in_child(layer: str, prefix: list[str] | None = None, args: tuple[str, ...] = (),
                    **popen) -> _Pending | tuple[bool, str]:
-    """Run `python -m grader.sandbox.confine check LAYER ARGS` (behind `prefix`); it prints 'ok' when the layer holds."""
-    argv = list(prefix or []) + [sys.executable, "-m", "grader.sandbox.confine", "check", layer, *args]
+    """Run the probe child for LAYER ARGS (behind `prefix`), started as a worker is (PROBE); it prints 'ok' when
+    the layer holds."""
+    argv = list(prefix or []) + [sys.executable, "-s", "-B", "-c", PROBE, str(grader_package_dir()), layer, *args]
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "PYTHONPATH", "LANG", "LC_ALL")}
     env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
     try:
@@ -556,8 +560,8 @@ def disk_quota_words(confinement: Confinement) -> str:
              "its private copy, and every byte the worker process itself writes anywhere (level 1 does not "
              "stop writes outside the copy, nor count a process the worker forks)")
     return ("each file a worker writes is capped by RLIMIT_FSIZE (the manifest's output_kb + 4 KiB); all it "
-            "writes by the manifest's [limits] disk_kb (default 32 MiB), checked by the grader every 50 ms "
-            f"and after every call: {where}")
+            f"writes by the manifest's [limits] disk_kb (default 32 MiB), checked by the grader every "
+            f"{QUOTA_TICK_S * 1000:g} ms during a call and after every call: {where}")
 
 
 def report(confinement: Confinement) -> dict:
@@ -574,7 +578,14 @@ def report(confinement: Confinement) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# The probe child: `python -m grader.sandbox.confine check LAYER [ARGS]`
+# The probe child: `python -s -B -c PROBE GRADER_PACKAGE_DIR LAYER [ARGS]`
+
+#: The probe child's program (grader.sandbox.bootstrap): like a worker it imports only grader.sandbox, here
+#: only this module and the standard library, so a check costs a Python start, plus numpy where it must
+#: still import under the layer.
+PROBE = program("from grader.sandbox.confine import probe_main\nprobe_main(sys.argv[2:])\n")
+#: Layers that restrict nothing a worker's imports need: checked without importing numpy after them.
+NOTHING_TO_IMPORT_UNDER = ("no_new_privs", "non-dumpable grader")
 
 
 def _expect_denied(what: str, action) -> None:
@@ -623,16 +634,17 @@ def _check(layer: str, args: list[str]) -> None:
         Path("written.txt").write_text("ok")
     else:
         raise AssertionError(f"unknown layer {layer!r}")
+    if layer in NOTHING_TO_IMPORT_UNDER:
+        return
     import decimal  # noqa: F401  (a lazy standard-library import must still work)
 
     import numpy  # noqa: F401  (and so must numpy, which every worker needs)
 
 
-if __name__ == "__main__":
-    if len(sys.argv) < 3 or sys.argv[1] != "check":
-        sys.exit("usage: python -m grader.sandbox.confine check LAYER [ARGS]")
+def probe_main(argv: list[str]) -> None:
+    """The probe child's body: argv is LAYER [ARGS]; prints 'ok' (exit 0) or why the layer does not hold."""
     try:
-        _check(sys.argv[2], sys.argv[3:])
+        _check(argv[0], argv[1:])
     except Exception as exc:  # noqa: BLE001  (the probe reports any failure as its verdict)
         print(f"{type(exc).__name__}: {exc}")
         sys.exit(1)
