@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.assignment import Limits
-from grader.sandbox import call_times, confine, zygote
+from grader.sandbox import call_times, confine, pausing, zygote
 from grader.sandbox.bootstrap import program
 from grader.sandbox.changes import call_changes, top_level
 from grader.sandbox.limits import clean_env, rlimits
@@ -101,7 +101,7 @@ class _Worker:
     write_fd: int
     measured_pid: int | None = None  # the worker's own pid when the grader started it directly
     received: int = 0  # bytes the grader read from it
-    paused: bool = False  # stopped (SIGSTOP) between calls
+    paused: bool = False  # stopped (SIGSTOP) between calls (grader.sandbox.pausing)
     checked: float = 0.0  # when its quota was last checked (monotonic seconds)
 
 
@@ -429,7 +429,7 @@ class WorkerClient:
                         loading = frame.items[0]
                         deadline = self._deadline(self.limits.call_timeout_s)
                     elif frame.type == MsgType.READY and len(frame.items) == 2:
-                        self._pause(worker)
+                        pausing.stop_soon(worker)
                         self._check_quota(worker, force=True)
                         self._accept_ready(frame.items)
                         self._worker = worker
@@ -481,7 +481,7 @@ class WorkerClient:
         deadline = self._deadline(seconds)
         try:
             began = time.monotonic()
-            self._resume(worker)
+            pausing.resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
             after, raw = None, [] if small else None
@@ -493,7 +493,7 @@ class WorkerClient:
                     raise ProtocolError("the arguments sent back do not match the call")
             if frame_key is not None:
                 call_times.note(frame_key, time.monotonic() - began)
-            self._pause(worker)
+            pausing.stop_soon(worker)
             self._check_quota(worker, force=True)
             return reply, after, after is not None and small and _same_arguments(parts, function, raw, self.caps)
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
@@ -646,29 +646,9 @@ class WorkerClient:
         return describe_exit(returncode, self.limits.cpu_s)
 
     @staticmethod
-    def _pause(worker: _Worker) -> None:
-        """Stop the worker's process group between calls (SIGSTOP cannot be caught): a thread or child
-        it left running neither writes nor computes while the grader is not waiting for it, so the
-        quota checked after the call still holds at the next one."""
-        try:
-            os.killpg(worker.proc.pid, signal.SIGSTOP)
-            worker.paused = True
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    @staticmethod
-    def _resume(worker: _Worker) -> None:
-        """Let a paused worker's process group run again (SIGCONT wakes it even if it ignores it)."""
-        if worker.paused:
-            worker.paused = False
-            try:
-                os.killpg(worker.proc.pid, signal.SIGCONT)
-            except (ProcessLookupError, PermissionError):
-                pass
-
-    @staticmethod
     def _kill(worker: _Worker) -> None:
         """SIGKILL the worker's whole process group, reap it, close the pipes."""
+        pausing.cancel(worker)
         for kill in (lambda: os.killpg(worker.proc.pid, signal.SIGKILL), worker.proc.kill):
             try:
                 kill()
