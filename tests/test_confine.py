@@ -79,6 +79,37 @@ def test_every_layer_is_in_force_or_explained():
     json.dumps(found.worker_config(Path.cwd()))  # the worker receives it as JSON
 
 
+def probed_with(monkeypatch) -> tuple[dict, list[str]]:
+    """probe_layers() run afresh, and the layer argument of every probe child it started."""
+    started = []
+    real = confine._check_in_child
+
+    def spy(layer, *args, **kwargs):
+        started.append(layer)
+        return real(layer, *args, **kwargs)
+
+    monkeypatch.setattr(confine, "_check_in_child", spy)
+    confine.probe_layers.cache_clear()
+    try:
+        return confine.probe_layers(), started
+    finally:
+        confine.probe_layers.cache_clear()
+
+
+def test_the_level_2_layers_are_probed_together_and_alone_only_when_that_fails(monkeypatch):
+    usual, _ = probed_with(monkeypatch)
+    monkeypatch.setattr(confine, "LEVEL2_WORKER_ORDER", ("no_new_privs", "no such layer"))  # fails together
+    found, started = probed_with(monkeypatch)
+    assert set(confine.LEVEL2_LAYERS) <= set(started)  # each layer probed in a child of its own
+    assert {layer: found[layer][0] for layer in confine.LEVEL2_LAYERS} == \
+        {layer: usual[layer][0] for layer in confine.LEVEL2_LAYERS}
+    monkeypatch.undo()
+    found, started = probed_with(monkeypatch)
+    if all(found[layer][0] for layer in confine.LEVEL2_LAYERS):  # where they hold: one child shows it
+        assert not set(confine.LEVEL2_LAYERS) & set(started)
+        assert confine.LAYER_SEPARATOR.join(confine.LEVEL2_WORKER_ORDER) in started
+
+
 def test_unknown_or_unavailable_level_is_an_error_message(monkeypatch):
     monkeypatch.setattr(confine, "probe_layers", lambda: {layer: (False, "the kernel says no")
                                                           for layer in confine.ALL_LAYERS})

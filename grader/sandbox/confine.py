@@ -41,6 +41,9 @@ from grader.sandbox.quota import QUOTA_TICK_S
 
 BASE_LAYERS = ("process group", "timeouts", "rlimits", "private copy", "clean environment")
 LEVEL2_LAYERS = ("no_new_privs", "seccomp", "landlock", "non-dumpable grader")
+#: The order a worker applies them in (apply_in_worker: seccomp before Landlock); the grader's own
+#: non-dumpable flag is checked first, in the probe child, as it restricts nothing after it.
+LEVEL2_WORKER_ORDER = ("non-dumpable grader", "no_new_privs", "seccomp", "landlock")
 BWRAP = "bubblewrap"
 USER_DROP = "unprivileged user"
 ALL_LAYERS = LEVEL2_LAYERS + (BWRAP, USER_DROP)
@@ -464,7 +467,8 @@ def _wait(pending) -> tuple[bool, str]:
 
 @functools.cache
 def probe_layers() -> dict[str, tuple[bool, str]]:
-    """layer -> (available, why not), each checked in a child, children in parallel; cached per process."""
+    """layer -> (available, why not), checked in children (in parallel; the level-2 layers together in one,
+    and each in its own only when that one fails); cached per process."""
     if not sys.platform.startswith("linux"):
         return {layer: (False, f"needs Linux (this is {sys.platform})") for layer in ALL_LAYERS}
     from grader.sandbox.scratch import Scratch  # the grader's side only: workers never probe
@@ -473,15 +477,22 @@ def probe_layers() -> dict[str, tuple[bool, str]]:
         tmp = scratch.path
         copy = Path(tmp, "submission")
         copy.mkdir()
-        scratch = Path(tmp, "landlock")
-        scratch.mkdir()
-        pending = {layer: _check_in_child(layer, args=(str(scratch),) if layer == "landlock" else ())
-                   for layer in LEVEL2_LAYERS}
+        together, alone = Path(tmp, "landlock-together"), Path(tmp, "landlock")  # Landlock's scratch folders
+        together.mkdir()
+        alone.mkdir()
         bwrap = shutil.which("bwrap")
+        if bwrap:  # started now, so it runs beside the level-2 checks
+            pending_bwrap = _check_in_child(BWRAP, bwrap_argv(bwrap, copy, drop_inside=False))
+        if _wait(_check_in_child(LAYER_SEPARATOR.join(LEVEL2_WORKER_ORDER), args=(str(together),)))[0]:
+            # the usual case: one child shows every level-2 layer holds, applied together as in a worker
+            results = {layer: (True, "") for layer in LEVEL2_LAYERS}
+        else:  # one child per layer, so each verdict says which layer fails and why
+            pending = {layer: _check_in_child(layer, args=(str(alone),) if layer == "landlock" else ())
+                       for layer in LEVEL2_LAYERS}
+            results = {layer: _wait(p) for layer, p in pending.items()}
         if bwrap:
-            pending[BWRAP] = _check_in_child(BWRAP, bwrap_argv(bwrap, copy, drop_inside=False))
-        results = {layer: _wait(p) for layer, p in pending.items()}
-        if not bwrap:
+            results[BWRAP] = _wait(pending_bwrap)
+        else:
             results[BWRAP] = (False, "bwrap not found on PATH")
         results[USER_DROP] = _probe_user_drop(bwrap if results[BWRAP][0] else None, Path(tmp))
     return results
@@ -578,7 +589,7 @@ def report(confinement: Confinement) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# The probe child: `python -s -B -c PROBE GRADER_PACKAGE_DIR LAYER [ARGS]`
+# The probe child: `python -s -B -c PROBE GRADER_PACKAGE_DIR LAYER[+LAYER...] [ARGS]`
 
 #: The probe child's program (grader.sandbox.bootstrap): like a worker it imports only grader.sandbox, here
 #: only this module and the standard library, so a check costs a Python start, plus numpy where it must
@@ -586,6 +597,8 @@ def report(confinement: Confinement) -> dict:
 PROBE = program("from grader.sandbox.confine import probe_main\nprobe_main(sys.argv[2:])\n")
 #: Layers that restrict nothing a worker's imports need: checked without importing numpy after them.
 NOTHING_TO_IMPORT_UNDER = ("no_new_privs", "non-dumpable grader")
+#: Joins the layers one probe child applies together, in a worker's order (no layer name holds it).
+LAYER_SEPARATOR = "+"
 
 
 def _expect_denied(what: str, action) -> None:
@@ -596,8 +609,20 @@ def _expect_denied(what: str, action) -> None:
     raise AssertionError(f"{what} was not denied")
 
 
-def _check(layer: str, args: list[str]) -> None:
-    """Apply `layer` to this process exactly as a worker would, and verify it holds (raises if not)."""
+def _check(layers: list[str], args: list[str]) -> None:
+    """Apply `layers` to this process in order, exactly as a worker would, verify each holds, then that
+    imports still work under them (raises if not)."""
+    for layer in layers:
+        _hold(layer, args)
+    if all(layer in NOTHING_TO_IMPORT_UNDER for layer in layers):
+        return
+    import decimal  # noqa: F401  (a lazy standard-library import must still work)
+
+    import numpy  # noqa: F401  (and so must numpy, which every worker needs)
+
+
+def _hold(layer: str, args: list[str]) -> None:
+    """Apply one layer and verify it holds (args: the landlock scratch folder, or the user to drop to)."""
     if layer == "no_new_privs":
         set_no_new_privs()
     elif layer == "non-dumpable grader":
@@ -634,17 +659,12 @@ def _check(layer: str, args: list[str]) -> None:
         Path("written.txt").write_text("ok")
     else:
         raise AssertionError(f"unknown layer {layer!r}")
-    if layer in NOTHING_TO_IMPORT_UNDER:
-        return
-    import decimal  # noqa: F401  (a lazy standard-library import must still work)
-
-    import numpy  # noqa: F401  (and so must numpy, which every worker needs)
 
 
 def probe_main(argv: list[str]) -> None:
-    """The probe child's body: argv is LAYER [ARGS]; prints 'ok' (exit 0) or why the layer does not hold."""
+    """The probe child's body: argv is LAYER[+LAYER...] [ARGS]; prints 'ok' (exit 0) or why they do not hold."""
     try:
-        _check(argv[0], argv[1:])
+        _check(argv[0].split(LAYER_SEPARATOR), argv[1:])
     except Exception as exc:  # noqa: BLE001  (the probe reports any failure as its verdict)
         print(f"{type(exc).__name__}: {exc}")
         sys.exit(1)
