@@ -1,8 +1,8 @@
 """`summary.html`: a one-page, self-contained class overview for the instructor.
 
 Every figure comes from grader.reports.class_stats (shared with the terminal table and
-`grader merge --markdown`): the class headline, a score distribution plot per function (matplotlib
-on an Agg canvas, inlined as SVG), the diagnosed mistakes across the class, failed properties
+`grader merge --markdown`): the class headline, a score distribution plot per function (inline SVG,
+grader.reports.histogram), the diagnosed mistakes across the class, failed properties
 without a diagnosis, functions that could not be called, the slowest submissions, every problem of
 every submission, and every student's scores linked to their feedback. Every string from a
 submission is HTML-escaped; no JavaScript, no external assets.
@@ -11,11 +11,11 @@ submission is HTML-escaped; no JavaScript, no external assets.
 from __future__ import annotations
 
 import html
-import io
 from urllib.parse import quote
 
 from grader.assignment import Assignment
 from grader.reports.class_stats import NOT_GRADED, PARTLY, ClassStats, Group, class_stats, headline, percent
+from grader.reports.histogram import histograms_svg
 from grader.reports.numbers import number
 from grader.results import SubmissionResult
 
@@ -58,11 +58,6 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozens
 
 def distribution_svg(results: list[SubmissionResult], assignment: Assignment) -> str:
     """Histograms of the total and of each function's score (one panel each) as an inline <svg> element."""
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
     panels = [("Total", assignment.max_score, [r.score for r in results])]
     panels += [
         (
@@ -72,20 +67,7 @@ def distribution_svg(results: list[SubmissionResult], assignment: Assignment) ->
         )
         for spec in assignment.functions
     ]
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "grader-summary", "font.size": 9}):
-        fig = Figure(figsize=(2.6 * len(panels), 2.4), layout="constrained")
-        FigureCanvasAgg(fig)
-        for ax, (title, top, scores) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels):
-            ax.hist(scores, bins=10, range=(0, top or 1), color="#4a7ab5", edgecolor="white")
-            ax.set_title(title)
-            ax.set_xlabel(f"points (max {top:g})")
-            ax.set_xlim(0, top or 1)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        fig.axes[0].set_ylabel("students")
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+    return histograms_svg(panels)
 
 
 def feedback_link(student: str) -> str:
