@@ -74,3 +74,21 @@ def test_outside_the_main_thread_the_worker_is_stopped_at_once(worker):
     settle(0.1)  # the kernel delivers SIGSTOP
     assert state(worker.proc.pid) == "T"
     pausing.resume(worker)
+
+
+def test_a_later_pending_stop_does_not_push_back_an_earlier_one(worker):
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    second = Worker(other)
+    try:
+        pausing.stop_soon(worker)
+        for _ in range(50):  # for ~100 ms another worker's calls keep ending, one every 2 ms
+            pausing.stop_soon(second)
+            pausing.resume(second)
+            time.sleep(0.002)
+        assert worker.paused  # stopped during those 100 ms, not only once they were over
+        settle(0.1)
+        assert state(worker.proc.pid) == "T"
+    finally:
+        pausing.cancel(second)
+        other.kill()
+        other.wait()

@@ -32,12 +32,14 @@ def stop(worker) -> None:
 
 
 def stop_soon(worker) -> None:
-    """Stop the worker DELAY_S from now unless resume() or cancel() comes first."""
+    """Stop the worker at most DELAY_S from now unless resume() or cancel() comes first (one timer serves
+    every pending stop: it is not pushed back by a later one)."""
     if not _timer_available():
         stop(worker)
         return
     _PENDING[id(worker)] = worker
-    signal.setitimer(signal.ITIMER_REAL, DELAY_S)
+    if signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # armed already: a pending stop fires no later
+        signal.setitimer(signal.ITIMER_REAL, DELAY_S)
 
 
 def resume(worker) -> None:
