@@ -42,12 +42,19 @@ def level_or_skip(level: int) -> confine.Confinement:
         pytest.skip(f"this machine cannot give level {level}: {exc}")
 
 
-def attack(case: str, confinement: confine.Confinement, tmp_path: Path, tag: str) -> tuple[str, str]:
-    """Run the case's hostile svm_loss_naive once in a worker; (the call's error message, the worker's output)."""
+def attack(case: str, confinement: confine.Confinement, tmp_path: Path, tag: str, port: int) -> tuple[str, str]:
+    """Run the case's hostile svm_loss_naive once in a worker; (the call's error message, the worker's output).
+
+    port: where this test listens; the case's files aim at it instead of NETWORK_PORT, which the end-to-end
+    batch (tests/test_hostile.py, maybe running beside this test) holds."""
     assignment = load_assignment("loss_optimization")
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     assemble(case, CASES[case], assignment, submissions, tag, tmp_path)
+    for source in (submissions / case).glob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        if str(NETWORK_PORT) in text:
+            source.write_text(text.replace(str(NETWORK_PORT), str(port)), encoding="utf-8")
     rng = np.random.default_rng(0)
     W, X, y = rng.normal(size=(4, 3)), rng.normal(size=(5, 4)), rng.integers(0, 3, size=5)
     with WorkerClient(submissions / case, assignment, confinement=confinement, limits=LIMITS) as client:
@@ -69,30 +76,24 @@ def test_attack_fails_in_the_worker(case, level, tmp_path, monkeypatch):
     for leftover in LEFTOVER_FILES:
         Path(leftover).unlink(missing_ok=True)
     listener = socket.socket()
-    try:
-        listener.bind(("127.0.0.1", NETWORK_PORT))
-        listener.listen(4)
-        listener.setblocking(False)
-    except OSError:
-        listener.close()
-        listener = None
+    listener.bind(("127.0.0.1", 0))  # a port of its own: the end-to-end batch holds NETWORK_PORT
+    listener.listen(4)
+    listener.setblocking(False)
 
     try:
-        message, output = attack(case, confinement, tmp_path, tag)
+        message, output = attack(case, confinement, tmp_path, tag, listener.getsockname()[1])
         if case == "detached_process":
             time.sleep(1.5)  # the leftover acts every 0.2 s if it is alive
         left = hostile_processes(tag)
         for pid in left:
             os.kill(pid, signal.SIGKILL)
         reached = []
-        if listener is not None:
-            try:
-                reached.append(listener.accept())
-            except BlockingIOError:
-                pass
+        try:
+            reached.append(listener.accept())
+        except BlockingIOError:
+            pass
     finally:
-        if listener is not None:
-            listener.close()
+        listener.close()
 
     assert "ATTEMPTED" in output, f"the attack never ran ({message})"
     assert "LEAKED" not in output, "the worker read the reference or the hidden tests"
