@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+import types
 
 import numpy as np
 import pytest
@@ -64,18 +65,32 @@ def calls(tmp_path, source: str, *inputs) -> list:
     return outcomes
 
 
-def test_recording_notes_each_call_under_the_digest_of_its_frame(tmp_path, table):
+def reference_times(*inputs, sleep_s: float = 0.0) -> dict[bytes, float]:
+    """What the batch's reference run records (the reference bound in-process) for sgd_step(w, 1.0), each w."""
+    from grader.pytest_plugin import InProcessStudent
+
+    def sgd_step(w, dw, config=None):
+        if sleep_s:
+            time.sleep(sleep_s)
+        return w - 0.01 * dw, config
+
     recorded = call_times.recording()
-    calls(tmp_path, SLOW_SGD.replace("1.5", "0.2"), np.ones(3), np.ones(3), np.zeros(3))
+    reference = InProcessStudent(types.SimpleNamespace(sgd_step=sgd_step))
+    for w in inputs:
+        reference.sgd_step(w, 1.0)
+    call_times._RECORDING.clear()
+    return dict(recorded)
+
+
+def test_recording_notes_each_call_under_the_digest_of_its_frame(table):
+    recorded = reference_times(np.ones(3), np.ones(3), np.zeros(3), sleep_s=0.2)
     assert len(recorded) == 2  # the same call twice is one entry (its longest time)
     assert all(0.2 <= s < 10 for s in recorded.values())
 
 
 def test_a_call_the_reference_made_gets_its_calibrated_deadline_and_others_the_call_timeout(tmp_path, table):
-    recorded = call_times.recording()
-    calls(tmp_path, "def sgd_step(w, dw, config=None):\n    return w - 0.01 * dw, config\n", np.ones(3))
-    call_times._RECORDING.clear()
-    call_times.install(dict(recorded))
+    # The keys as recorded, a time fixed far under the floor (a loaded machine must not move the deadline).
+    call_times.install(dict.fromkeys(reference_times(np.ones(3)), 1e-6))
     began = time.monotonic()
     slow, other = calls(tmp_path, SLOW_SGD, np.ones(3), np.zeros(3))
     assert isinstance(slow, StudentError) and slow.kind == "timeout"
@@ -86,10 +101,7 @@ def test_a_call_the_reference_made_gets_its_calibrated_deadline_and_others_the_c
 
 
 def test_a_slow_call_on_an_input_the_reference_never_saw_keeps_the_call_timeout(tmp_path, table):
-    recorded = call_times.recording()
-    calls(tmp_path, "def sgd_step(w, dw, config=None):\n    return w - 0.01 * dw, config\n", np.ones(3))
-    call_times._RECORDING.clear()
-    call_times.install(dict(recorded))
+    call_times.install(reference_times(np.ones(3)))
     (value, config), = calls(tmp_path, SLOW_SGD, np.zeros(3))
     assert np.allclose(value, -0.01) and config is None
 
@@ -120,8 +132,6 @@ def test_in_a_batch_a_hanging_function_is_stopped_at_the_floor_and_the_rest_is_g
 def test_a_call_recorded_in_process_has_the_key_the_worker_client_uses(tmp_path, table):
     """The batch's reference run binds the reference in-process: its calls must be keyed exactly as the
     worker client keys the same call from a student."""
-    import types
-
     from grader.pytest_plugin import InProcessStudent
 
     recorded = call_times.recording()
@@ -130,6 +140,6 @@ def test_a_call_recorded_in_process_has_the_key_the_worker_client_uses(tmp_path,
     reference.sgd_step(np.zeros(3), dw=1.0)  # another call (a keyword): another key
     assert len(recorded) == 2
     call_times._RECORDING.clear()
-    call_times.install(dict(recorded))
+    call_times.install(dict.fromkeys(recorded, 1e-6))  # the keys as recorded; a time the load cannot move
     slow, = calls(tmp_path, SLOW_SGD, np.ones(3))
     assert isinstance(slow, StudentError) and "within 0.5 s" in str(slow)

@@ -35,7 +35,7 @@ class Measured:
 _MEASURED: dict[tuple, Measured] = {}
 
 
-def prepare(args: list[str], state: tuple, timeout_s: float) -> Measured:
+def prepare(args: list[str], state: tuple, timeout_s: float) -> None:
     """Run the reference (once per suite state and args) and install what it found for the coming children.
 
     args: the children's pytest arguments with the reference as the submission (reference_args); state:
@@ -47,7 +47,6 @@ def prepare(args: list[str], state: tuple, timeout_s: float) -> Measured:
     measured = _MEASURED[key]
     shared_fixtures.install(measured.fixtures)
     call_times.install(measured.times)
-    return measured
 
 
 def reference_args(assignment: Assignment, limits: Limits, sandbox: str, pytest_args) -> list[str]:
@@ -105,7 +104,8 @@ def _run(args: list[str], timeout_s: float) -> Measured:
 
 
 def _parse(data: bytes) -> Measured:
-    """The run's JSON as a Measured, keeping only well-formed entries."""
+    """The run's JSON as a Measured, keeping only well-formed times (shared_fixtures.install checks the
+    fixture values)."""
     try:
         found = json.loads(data or b"{}")
     except ValueError:
@@ -119,5 +119,4 @@ def _parse(data: bytes) -> Measured:
         with contextlib.suppress(ValueError, TypeError):
             if isinstance(seconds, (int, float)) and seconds >= 0:
                 parsed[bytes.fromhex(key)] = float(seconds)
-    return Measured({k: v for k, v in fixtures.items() if isinstance(k, str) and type(v) in shared_fixtures.SCALARS},
-                    parsed)
+    return Measured(fixtures, parsed)

@@ -24,7 +24,7 @@ MAX_KEYED_BYTES = 64 * 1024
 #: {digest of a CALL frame: the reference's wall seconds} this process's clients use (installed by the
 #: grader before it forks the children of a batch; empty: every call gets the call timeout).
 _TIMES: dict[bytes, float] = {}
-#: While the reference run records: where its clients put what they measure (None: not recording).
+#: While the reference run records: the table its in-process calls go into (empty list: not recording).
 _RECORDING: list[dict[bytes, float]] = []
 
 

@@ -475,27 +475,23 @@ class WorkerClient:
             raise GraderFault(f"the grader cannot send the arguments of {function} to the worker: {exc}") from None
         worker = self._worker
         frame_key = call_times.frame_key(parts)
-        small = frame_key is not None
         seconds = self._allowed_s(frame_key)
         by_budget = self._remaining_budget() < seconds
         deadline = self._deadline(seconds)
         try:
-            began = time.monotonic()
             pausing.resume(worker)
             self._write(worker, parts, deadline)
             reply = self._read_frame(worker, deadline)
-            after, raw = None, [] if small else None
+            after, raw = None, [] if frame_key is not None else None  # a large call's bytes are never copied
             if reply.type in (MsgType.RESULT, MsgType.ERROR):
                 after = self._read_frame(worker, deadline, raw)
                 if after.type != MsgType.ARGUMENTS:
                     raise ProtocolError(f"a {after.type.name} frame where the call's arguments belong")
                 if not _matches_call(after.items, len(args), kwargs):
                     raise ProtocolError("the arguments sent back do not match the call")
-            if frame_key is not None:
-                call_times.note(frame_key, time.monotonic() - began)
             pausing.stop_soon(worker)
             self._check_quota(worker, force=True)
-            return reply, after, after is not None and small and _same_arguments(parts, function, raw, self.caps)
+            return reply, after, after is not None and _same_arguments(parts, function, raw, self.caps)
         except (_Timeout, _Eof, ProtocolError, QuotaExceeded) as exc:
             ending = self._stop(worker, exc)
             raise self._call_failure(function, exc, ending, by_budget, seconds) from None
@@ -662,11 +658,12 @@ class WorkerClient:
                 pass
 
 
-def _same_arguments(call_parts: list, function: str, raw: list[bytes], caps: Caps) -> bool:
-    """Whether the ARGUMENTS frame read as raw (header, payload) carries the arguments in exactly the bytes
-    the CALL frame (call_parts: header, the function's name, args, kwargs) sent them as: then every value
-    decodes as sent and no argument changed. The comparison is of bytes the grader holds, never a claim."""
-    if len(raw) != 2:
+def _same_arguments(call_parts: list, function: str, raw: list[bytes] | None, caps: Caps) -> bool:
+    """Whether the ARGUMENTS frame read as raw (header, payload; None: not kept) carries the arguments in
+    exactly the bytes the CALL frame (call_parts: header, the function's name, args, kwargs) sent them as:
+    then every value decodes as sent and no argument changed. The comparison is of bytes the grader holds,
+    never a claim."""
+    if raw is None or len(raw) != 2:
         return False
     name = len(b"".join(value_parts(function, caps)))
     sent = b"".join(call_parts[1:])
